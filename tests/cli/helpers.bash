@@ -1,0 +1,24 @@
+# Shared bats helpers. run.sh exports TRACEKIT (the binary), TK_BUILD (build dir), TK_SRC (source).
+: "${TK_SRC:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
+: "${TK_BUILD:=$TK_SRC/build}"
+: "${TRACEKIT:=$TK_BUILD/tracekit}"
+PROGS="$TK_BUILD/tests/progs"
+
+tk() { "$TRACEKIT" "$@"; }
+
+# Skip unless root (tests that touch the kernel's tracing state need it).
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# Skip unless `tracekit doctor` reports a check as usable: require_feature bpf|uprobes|...
+require_feature() {
+	local key=$1 ok
+	ok=$("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$key']['ok'])")
+	[ "$ok" = True ] || skip "kernel feature '$key' unavailable: $("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$key']['detail'])")"
+}
+
+# Skip unless a command is on PATH.
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"
+}
