@@ -3,13 +3,20 @@
 # kprobes no, ...) are asserted only when the kernel really is that way, which doctor must prove.
 load helpers
 
+# Whatever a test did to tracefs, leave it mounted as we found it.
+teardown() {
+	if [ "$(id -u)" = 0 ] && ! grep -q ' tracefs ' /proc/mounts; then
+		mount -t tracefs nodev /sys/kernel/tracing
+	fi
+}
+
 @test "doctor --json parses and has every check" {
 	run tk doctor --json
 	[ "$status" -eq 0 ]
 	echo "$output" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-for k in ["kernel","root","cap_bpf","cap_perfmon","cap_sys_ptrace","tracefs","btf","bpf","ringbuf",
+for k in ["kernel","root","cap_bpf","cap_perfmon","cap_sys_ptrace","tracefs","btf","bpf","ringbuf","tp_btf","fentry",
           "kprobes","uprobes","function_tracer","function_graph_tracer","perf_event_paranoid",
           "hardware_pmu","software_clock","ptrace"]:
     c = d["checks"][k]

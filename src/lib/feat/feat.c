@@ -21,6 +21,7 @@
 #include "lib/feat/feat.h"
 #include "lib/tracefs/mount.h"
 #include "doctor.skel.h"
+#include "doctor_btf.skel.h"
 
 static const struct {
 	const char *key, *label;
@@ -34,6 +35,8 @@ static const struct {
 	[TK_FEAT_BTF] = { "btf", "BTF" },
 	[TK_FEAT_BPF] = { "bpf", "BPF" },
 	[TK_FEAT_RINGBUF] = { "ringbuf", "BPF ring buffer" },
+	[TK_FEAT_TP_BTF] = { "tp_btf", "BTF raw tracepoints" },
+	[TK_FEAT_FENTRY] = { "fentry", "fentry/fexit" },
 	[TK_FEAT_KPROBES] = { "kprobes", "kprobes" },
 	[TK_FEAT_UPROBES] = { "uprobes", "uprobes" },
 	[TK_FEAT_FTRACE_FUNCTION] = { "function_tracer", "function tracer" },
@@ -161,6 +164,40 @@ static enum tk_state probe_bpf(struct tk_features *f, struct tk_check *c)
 		return set(c, TK_NO, "tracepoint program attached but saw %llu of 3 calls",
 			   (unsigned long long)hits);
 	return set(c, TK_OK, "loaded and attached a tracepoint program; it saw 3 of 3 getppid calls");
+}
+
+/*
+ * Load and attach one program of doctor_btf.bpf.c (tp_btf or fentry), then prove it fires on three
+ * getppid() calls.
+ */
+static enum tk_state probe_btf_prog(struct tk_check *c, bool fentry)
+{
+	struct doctor_btf_bpf *skel;
+	const char *what = fentry ? "fentry/__do_sys_getppid" : "tp_btf/sys_enter";
+	__u64 hits;
+	int err, i;
+
+	libbpf_set_print(NULL);
+	skel = doctor_btf_bpf__open();
+	if (!skel)
+		return set(c, TK_NO, "cannot open BPF object: %s", strerror(errno));
+	bpf_program__set_autoload(skel->progs.doctor_fentry, fentry);
+	bpf_program__set_autoload(skel->progs.doctor_tp_btf, !fentry);
+	skel->rodata->target_tgid = getpid();
+	err = doctor_btf_bpf__load(skel);
+	if (!err)
+		err = doctor_btf_bpf__attach(skel);
+	if (err) {
+		doctor_btf_bpf__destroy(skel);
+		return set(c, TK_NO, "loading %s failed: %s", what, strerror(-err));
+	}
+	for (i = 0; i < 3; i++)
+		syscall(SYS_getppid);
+	hits = skel->bss->hits;
+	doctor_btf_bpf__destroy(skel);
+	if (hits != 3)
+		return set(c, TK_NO, "%s attached but saw %llu of 3 calls", what, (unsigned long long)hits);
+	return set(c, TK_OK, "%s loaded, attached, saw 3 of 3 calls", what);
 }
 
 static enum tk_state probe_ringbuf(struct tk_check *c)
@@ -371,6 +408,14 @@ enum tk_state tk_feat_probe(struct tk_features *f, enum tk_feat_id id)
 		return probe_bpf(f, c);
 	case TK_FEAT_RINGBUF:
 		return probe_ringbuf(c);
+	case TK_FEAT_TP_BTF:
+		if (!tk_feat_ok(f, TK_FEAT_BTF))
+			return set(c, TK_NO, "needs BTF");
+		return probe_btf_prog(c, false);
+	case TK_FEAT_FENTRY:
+		if (!tk_feat_ok(f, TK_FEAT_BTF))
+			return set(c, TK_NO, "needs BTF");
+		return probe_btf_prog(c, true);
 	case TK_FEAT_KPROBES:
 		return probe_kprobes(f, c);
 	case TK_FEAT_UPROBES:
