@@ -1,0 +1,34 @@
+/*
+ * perf.data input for `tracekit flame` / `tracekit collapse`: the hook the perf.data reader
+ * (tracekit record/report, src/lib/perf/) supplies. It fills a struct tk_stacks straight from a
+ * perf.data file, root first, frames symbolized and flagged (TK_FRAME_KERNEL, TK_FRAME_INLINED, ...),
+ * without going through perf script text.
+ *
+ * Until the reader lands, src/lib/stack/perfdata.c returns -EOPNOTSUPP and the commands say
+ * "perf.data input needs tracekit report support". The reader replaces that file's body.
+ */
+#ifndef TK_LIB_STACK_PERFDATA_H
+#define TK_LIB_STACK_PERFDATA_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/stack/stack.h"
+
+/* The first 8 bytes of a perf.data file. */
+#define TK_PERFDATA_MAGIC "PERFILE2"
+
+struct tk_perfdata_opts {
+	bool pid, tid;		/* root frame "comm-PID" / "comm-PID/TID" as perf script input gives */
+	const char *event;	/* keep only samples of this event; NULL: the first event */
+};
+
+static inline bool tk_is_perfdata(const char *head, size_t len)
+{
+	return len >= 8 && !__builtin_memcmp(head, TK_PERFDATA_MAGIC, 8);
+}
+
+/* Read path into dst. 0 or -errno; -EOPNOTSUPP when this build has no perf.data reader. */
+int tk_stacks_from_perfdata(struct tk_stacks *dst, const char *path, const struct tk_perfdata_opts *o,
+			    struct tk_parse_stats *st);
+
+#endif

@@ -1,0 +1,573 @@
+/*
+ * `perf script` text -> stacks. The Perl reference (stackcollapse-perf.pl) is defined by three
+ * regular expressions; they are matched here by hand, reproducing the matches Perl's backtracking
+ * engine finds (including its odd corners), because a regex library per line would cost more than
+ * the rest of the parser and POSIX regexes lack the non-greedy and look-ahead forms involved:
+ *
+ *   header:   ^(\S.+?)\s+(\d+)[/]*(\d+)*\s+          comm, pid, tid
+ *   event:    :\s*(\d+)*\s+(\S+):\s*$               period, event
+ *   frame:    ^\s*(\w+)\s*(.+) \((\S*)\)            address, function, dso
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/stack/parse.h"
+
+struct tk_perfscript {
+	struct tk_stacks *dst;
+	struct tk_perfscript_opts o;
+	struct tk_parse_stats *st;
+	char filter[64];
+	bool have_filter, filter_defaulted;
+	bool pname_set, pname_java;
+	uint32_t pname_id;
+	uint64_t period;
+	uint32_t *ids;		/* frames of the current sample, leaf first */
+	size_t nids, ids_cap;
+	uint32_t *rev;		/* the same root first, for adding */
+	size_t rev_cap;
+	char *tmp;		/* scratch for one frame name */
+	size_t tmp_cap;
+};
+
+static inline bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static inline bool is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool is_word(unsigned char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+struct tk_perfscript *tk_perfscript_new(struct tk_stacks *dst, const struct tk_perfscript_opts *o,
+					struct tk_parse_stats *st)
+{
+	struct tk_perfscript *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->dst = dst;
+	if (o)
+		p->o = *o;
+	p->st = st;
+	if (o && o->event && *o->event) {
+		snprintf(p->filter, sizeof(p->filter), "%s", o->event);
+		snprintf(st->event, sizeof(st->event), "%s", o->event);
+		p->have_filter = true;
+	}
+	return p;
+}
+
+void tk_perfscript_free(struct tk_perfscript *p)
+{
+	if (!p)
+		return;
+	free(p->ids);
+	free(p->rev);
+	free(p->tmp);
+	free(p);
+}
+
+static int push_id(struct tk_perfscript *p, uint32_t id)
+{
+	if (p->nids == p->ids_cap) {
+		size_t n = p->ids_cap ? p->ids_cap * 2 : 256;
+		uint32_t *q = realloc(p->ids, n * sizeof(*q));
+
+		if (!q)
+			return -ENOMEM;
+		p->ids = q;
+		p->ids_cap = n;
+	}
+	p->ids[p->nids++] = id;
+	return 0;
+}
+
+static char *tmp_reserve(struct tk_perfscript *p, size_t n)
+{
+	if (n > p->tmp_cap) {
+		size_t c = p->tmp_cap ? p->tmp_cap : 256;
+		char *q;
+
+		while (c < n)
+			c *= 2;
+		q = realloc(p->tmp, c);
+		if (!q)
+			return NULL;
+		p->tmp = q;
+		p->tmp_cap = c;
+	}
+	return p->tmp;
+}
+
+/* Decimal digits as a count, saturating. */
+static uint64_t parse_count(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return UINT64_MAX;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v;
+}
+
+static int flush_sample(struct tk_perfscript *p)
+{
+	size_t i, n = p->nids + 1;
+	int err;
+
+	if (n > p->rev_cap) {
+		size_t c = p->rev_cap ? p->rev_cap : 256;
+		uint32_t *q;
+
+		while (c < n)
+			c *= 2;
+		q = realloc(p->rev, c * sizeof(*q));
+		if (!q)
+			return -ENOMEM;
+		p->rev = q;
+		p->rev_cap = c;
+	}
+	p->rev[0] = p->pname_id;
+	for (i = 0; i < p->nids; i++)
+		p->rev[i + 1] = p->ids[p->nids - 1 - i];
+	err = tk_stacks_add_ids(p->dst, p->rev, n, p->period);
+	if (err)
+		return err;
+	p->st->samples++;
+	p->nids = 0;
+	p->pname_set = false;
+	return 0;
+}
+
+/*
+ * ^(\S.+?)\s+(\d+)[/]*(\d+)*\s+ : the shortest comm (at least two bytes) after which come
+ * whitespace, digits, optional slashes and digits, whitespace.
+ */
+static bool match_header(const char *s, size_t n, size_t *comm_len, const char **pid, size_t *pid_len,
+			 const char **tid, size_t *tid_len)
+{
+	size_t i;
+
+	if (n < 2 || is_space((unsigned char)s[0]))
+		return false;
+	for (i = 2; i < n; i++) {
+		size_t j, k, m, d2;
+
+		if (!is_space((unsigned char)s[i]))
+			continue;
+		/* a later start inside the same whitespace run ends at the same place: already failed */
+		if (i > 2 && is_space((unsigned char)s[i - 1]))
+			continue;
+		for (j = i; j < n && is_space((unsigned char)s[j]); j++)
+			;
+		for (k = j; k < n && is_digit((unsigned char)s[k]); k++)
+			;
+		if (k == j)
+			continue;
+		for (m = k; m < n && s[m] == '/'; m++)
+			;
+		for (d2 = m; d2 < n && is_digit((unsigned char)s[d2]); d2++)
+			;
+		if (d2 >= n || !is_space((unsigned char)s[d2])) {
+			/* (\d+)* may also match nothing after the slashes */
+			if (d2 != m || m >= n || !is_space((unsigned char)s[m]))
+				continue;
+		}
+		*comm_len = i;
+		*pid = s + j;
+		*pid_len = k - j;
+		*tid = s + m;
+		*tid_len = d2 - m;
+		return true;
+	}
+	return false;
+}
+
+/* \S+:\s*$ at s[r..n): the token (without its ':') or false. */
+static bool match_event_token(const char *s, size_t r, size_t n, size_t *ev, size_t *ev_len)
+{
+	size_t e, t;
+
+	for (e = r; e < n && !is_space((unsigned char)s[e]); e++)
+		;
+	for (t = e; t < n && is_space((unsigned char)s[t]); t++)
+		;
+	if (t != n || e < r + 2 || s[e - 1] != ':')
+		return false;
+	*ev = r;
+	*ev_len = e - 1 - r;
+	return true;
+}
+
+/* :\s*(\d+)*\s+(\S+):\s*$ , leftmost ':' first. */
+static bool match_event(const char *s, size_t n, const char **period, size_t *period_len,
+			const char **event, size_t *event_len)
+{
+	const char *c = s;
+
+	while ((c = memchr(c, ':', n - (size_t)(c - s)))) {
+		size_t q = (size_t)(c - s) + 1, w, d, r, ev, evl;
+
+		c++;
+		for (w = q; w < n && is_space((unsigned char)s[w]); w++)
+			;
+		for (d = w; d < n && is_digit((unsigned char)s[d]); d++)
+			;
+		if (d > w && d < n && is_space((unsigned char)s[d])) {
+			for (r = d; r < n && is_space((unsigned char)s[r]); r++)
+				;
+			if (match_event_token(s, r, n, &ev, &evl)) {
+				*period = s + w;
+				*period_len = d - w;
+				*event = s + ev;
+				*event_len = evl;
+				return true;
+			}
+		}
+		if (w > q && match_event_token(s, w, n, &ev, &evl)) {
+			*period = NULL;
+			*period_len = 0;
+			*event = s + ev;
+			*event_len = evl;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int on_header(struct tk_perfscript *p, const char *s, size_t n, size_t comm_len, const char *pid,
+		     size_t pid_len, const char *tid, size_t tid_len)
+{
+	const char *period = NULL, *event;
+	size_t period_len = 0, event_len, i, len;
+	char *name;
+	int64_t id;
+
+	if (match_event(s, n, &period, &period_len, &event, &event_len)) {
+		if (!p->have_filter) {
+			if (event_len >= sizeof(p->filter))
+				event_len = sizeof(p->filter) - 1;
+			memcpy(p->filter, event, event_len);
+			p->filter[event_len] = 0;
+			p->have_filter = p->filter_defaulted = true;
+			snprintf(p->st->event, sizeof(p->st->event), "%s", p->filter);
+		} else if (strlen(p->filter) != event_len || memcmp(p->filter, event, event_len)) {
+			p->st->filtered++;
+			if (!p->st->other_event[0]) {
+				size_t l = event_len < sizeof(p->st->other_event) - 1 ? event_len
+					   : sizeof(p->st->other_event) - 1;
+
+				memcpy(p->st->other_event, event, l);
+			}
+			return 0;
+		}
+	}
+	/* Perl truth: "" and "0" are false, so no period (or "0") counts 1 */
+	if (!period_len || (period_len == 1 && period[0] == '0'))
+		p->period = 1;
+	else
+		p->period = parse_count(period, period_len);
+
+	/* "comm-PID/TID", "comm-PID" or "comm"; without a TID field (or TID "0") PID is "?" */
+	name = tmp_reserve(p, comm_len + pid_len + tid_len + 8);
+	if (!name)
+		return -ENOMEM;
+	memcpy(name, s, comm_len);
+	len = comm_len;
+	if (p->o.tid || p->o.pid) {
+		bool have_tid = tid_len && !(tid_len == 1 && tid[0] == '0');
+
+		name[len++] = '-';
+		if (have_tid) {
+			memcpy(name + len, pid, pid_len);
+			len += pid_len;
+		} else {
+			name[len++] = '?';
+		}
+		if (p->o.tid) {
+			name[len++] = '/';
+			memcpy(name + len, have_tid ? tid : pid, have_tid ? tid_len : pid_len);
+			len += have_tid ? tid_len : pid_len;
+		}
+	}
+	for (i = 0; i < len; i++)
+		if (name[i] == ' ')
+			name[i] = '_';
+	p->pname_java = len == 4 && !memcmp(name, "java", 4);
+	id = tk_stacks_intern(p->dst, name, len, 0);
+	if (id < 0)
+		return (int)id;
+	p->pname_id = (uint32_t)id;
+	p->pname_set = true;
+	return 0;
+}
+
+/*
+ * ^\s*(\w+)\s*(.+) \((\S*)\) : the function runs to the last " (" whose following non-blank run
+ * holds a ')'; the dso is that run up to its last ')'. When the address and whitespace leave no room
+ * for a one-byte function before that point, Perl backtracks into them, and so does this.
+ */
+static bool match_frame(const char *s, size_t n, const char **pc, size_t *pc_len, const char **func,
+			size_t *func_len, const char **mod, size_t *mod_len)
+{
+	size_t a, w, ws, q, f, f0;
+	const char *par;
+	bool found = false;
+
+	for (a = 0; a < n && is_space((unsigned char)s[a]); a++)
+		;
+	for (w = a; w < n && is_word((unsigned char)s[w]); w++)
+		;
+	if (w == a)
+		return false;
+	for (ws = w; ws < n && is_space((unsigned char)s[ws]); ws++)
+		;
+	/* the last " (X)" with X free of blanks */
+	par = s + n;
+	while (par > s && (par = memrchr(s, '(', (size_t)(par - s)))) {
+		size_t e, lp;
+
+		q = (size_t)(par - s);
+		if (q == 0)
+			break;
+		if (s[q - 1] != ' ')
+			continue;
+		for (e = q + 1; e < n && !is_space((unsigned char)s[e]); e++)
+			;
+		for (lp = e; lp > q + 1 && s[lp - 1] != ')'; lp--)
+			;
+		if (lp == q + 1)
+			continue;
+		q--;	/* position of the blank */
+		*mod = s + q + 2;
+		*mod_len = lp - 1 - (q + 2);
+		found = true;
+		break;
+	}
+	if (!found || q < a + 2)
+		return false;
+	f0 = ws;
+	f = f0 < q - 1 ? f0 : q - 1;
+	*pc = s + a;
+	*pc_len = (f >= w ? w : f) - a;
+	*func = s + f;
+	*func_len = q - f;
+	return true;
+}
+
+static bool has_sub(const char *s, size_t n, const char *sub)
+{
+	return memmem(s, n, sub, strlen(sub)) != NULL;
+}
+
+/* Tidy one function name as the reference does, then annotate; interns it and pushes it. */
+static int add_frame(struct tk_perfscript *p, const char *func, size_t len, const char *pc, size_t pc_len,
+		     const char *mod, size_t mod_len, bool inlined)
+{
+	unsigned flags = inlined ? TK_FRAME_INLINED : 0;
+	bool kernel_mod = mod_len && (mod[0] == '[' || (mod_len >= 7 && !memcmp(mod + mod_len - 7, "vmlinux", 7))) &&
+			  !has_sub(mod, mod_len, "unknown");
+	bool jit_mod = false;
+	char *b;
+	size_t i, o;
+	int64_t id;
+
+	if (kernel_mod)
+		flags |= TK_FRAME_KERNEL;
+	{
+		const char *t = memmem(mod, mod_len, "/tmp/perf-", 10);
+
+		if (t) {
+			size_t k = (size_t)(t - mod) + 10, d = k;
+
+			while (d < mod_len && is_digit((unsigned char)mod[d]))
+				d++;
+			jit_mod = d > k && d + 4 <= mod_len && mod[d] == '.' && !memcmp(mod + d + 1, "map", 3);
+		}
+	}
+	if (jit_mod)
+		flags |= TK_FRAME_JIT;
+
+	b = tmp_reserve(p, len + mod_len + pc_len + 16);
+	if (!b)
+		return -ENOMEM;
+	if (len == 9 && !memcmp(func, "[unknown]", 9)) {
+		const char *base = "unknown";
+		size_t bl = 7;
+
+		if (!(mod_len == 9 && !memcmp(mod, "[unknown]", 9))) {
+			const char *sl = memrchr(mod, '/', mod_len);
+
+			base = sl ? sl + 1 : mod;
+			bl = mod_len - (size_t)(base - mod);
+		}
+		o = 0;
+		b[o++] = '[';
+		memcpy(b + o, base, bl);
+		o += bl;
+		if (p->o.addrs) {
+			b[o++] = ' ';
+			b[o++] = '<';
+			memcpy(b + o, pc, pc_len);
+			o += pc_len;
+			b[o++] = '>';
+		}
+		b[o++] = ']';
+		flags |= TK_FRAME_UNKNOWN;
+	} else {
+		memcpy(b, func, len);
+		o = len;
+	}
+	/* tidy_generic: ';' -> ':'; drop from the first '(' unless it looks like a Go method */
+	for (i = 0; i < o; i++)
+		if (b[i] == ';')
+			b[i] = ':';
+	{
+		const char *go = memmem(b, o, ".(", 2);
+		bool is_go = go && memmem(go + 2, o - (size_t)(go + 2 - b), ").", 2);
+
+		if (!is_go) {
+			for (i = 0; i < o; i++) {
+				if (b[i] != '(')
+					continue;
+				if (o - i - 1 >= 20 && !memcmp(b + i + 1, "anonymous namespace)", 20))
+					continue;
+				o = i;
+				break;
+			}
+		}
+	}
+	for (i = 0, len = 0; i < o; i++)
+		if (b[i] != '"' && b[i] != '\'')
+			b[len++] = b[i];
+	o = len;
+	if (p->pname_java && memchr(b, '/', o) && o && b[0] == 'L') {
+		memmove(b, b + 1, o - 1);
+		o--;
+	}
+	if (inlined) {
+		if (!has_sub(b, o, "_[i]")) {
+			memcpy(b + o, "_[i]", 4);
+			o += 4;
+		}
+	} else if (p->o.annotate_kernel && kernel_mod) {
+		memcpy(b + o, "_[k]", 4);
+		o += 4;
+	} else if (p->o.annotate_jit && jit_mod && !has_sub(b, o, "_[j]")) {
+		memcpy(b + o, "_[j]", 4);
+		o += 4;
+	}
+	id = tk_stacks_intern(p->dst, b, o, flags);
+	if (id < 0)
+		return (int)id;
+	return push_id(p, (uint32_t)id);
+}
+
+static int on_frame(struct tk_perfscript *p, const char *pc, size_t pc_len, const char *func, size_t len,
+		    const char *mod, size_t mod_len)
+{
+	const char *parts[64];
+	size_t plen[64], np = 0, i;
+	const char *cur = func, *end = func + len, *arrow;
+
+	/* strip a trailing \+0x[0-9a-f]+ */
+	{
+		size_t h = len;
+
+		while (h > 0 && (is_digit((unsigned char)func[h - 1]) || (func[h - 1] >= 'a' && func[h - 1] <= 'f')))
+			h--;
+		if (h < len && h >= 3 && !memcmp(func + h - 3, "+0x", 3))
+			len = h - 3;
+		end = func + len;
+	}
+	if (len && func[0] == '(')
+		return 0;	/* "(comm)": a process name, not a frame */
+	/* split on "->"; like Perl's split, trailing empty fields are dropped */
+	while (np < 64) {
+		arrow = memmem(cur, (size_t)(end - cur), "->", 2);
+		parts[np] = cur;
+		plen[np] = arrow ? (size_t)(arrow - cur) : (size_t)(end - cur);
+		np++;
+		if (!arrow)
+			break;
+		cur = arrow + 2;
+	}
+	while (np && plen[np - 1] == 0)
+		np--;
+	/* frames are kept leaf first and a chain reads caller first: push its last part first */
+	for (i = np; i-- > 0;) {
+		int err = add_frame(p, parts[i], plen[i], pc, pc_len, mod, mod_len, i > 0);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
+{
+	size_t comm_len, pid_len, tid_len, pc_len, func_len, mod_len;
+	const char *pid, *tid, *pc, *func, *mod;
+
+	p->st->lines++;
+	if (n && s[0] == '#')
+		return 0;
+	if (n == 0) {
+		if (!p->pname_set)
+			return 0;
+		return flush_sample(p);
+	}
+	if (match_header(s, n, &comm_len, &pid, &pid_len, &tid, &tid_len))
+		return on_header(p, s, n, comm_len, pid, pid_len, tid, tid_len);
+	if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
+		if (!p->pname_set)
+			return 0;
+		return on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
+	}
+	p->st->malformed++;
+	if (!p->st->first_bad_line)
+		p->st->first_bad_line = p->st->lines;
+	return 0;
+}
+
+int tk_perfscript_finish(struct tk_perfscript *p)
+{
+	if (p->pname_set)
+		return flush_sample(p);
+	return 0;
+}
+
+int tk_perfscript_read(struct tk_stacks *dst, struct tk_input *in, const struct tk_perfscript_opts *o,
+		       struct tk_parse_stats *st)
+{
+	struct tk_perfscript *p = tk_perfscript_new(dst, o, st);
+	const char *line;
+	size_t len;
+	int r, err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	while ((r = tk_input_line(in, &line, &len)) > 0) {
+		err = tk_perfscript_line(p, line, len);
+		if (err)
+			break;
+	}
+	if (!err && r < 0)
+		err = r;
+	if (!err)
+		err = tk_perfscript_finish(p);
+	tk_perfscript_free(p);
+	return err;
+}
