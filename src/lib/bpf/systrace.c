@@ -1,0 +1,403 @@
+/* The user half of the eBPF syscall tracer: see systrace.h and src/bpf/systrace.bpf.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/bpf/systrace.h"
+#include "lib/tracefs/mount.h"
+#include "systrace.skel.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+struct tk_systrace {
+	struct systrace_bpf *skel;
+	struct ring_buffer *rb;
+	tk_systrace_rec_fn fn;
+	void *fn_ctx;
+	int ncpus;
+	int tasks_fd;
+};
+
+static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* child_pid's offset in the sched_process_fork record, from its format file (-1 if unknown). */
+static int fork_child_offset(void)
+{
+	char dir[512], path[600], line[256];
+	int off = -1;
+	FILE *f;
+
+	if (tk_tracefs_find(dir, sizeof(dir)))
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/sched/sched_process_fork/format", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " child_pid;");
+
+		if (p && (p = strstr(p, "offset:")))
+			off = atoi(p + 7);
+	}
+	fclose(f);
+	return off;
+}
+
+static int ring_cb(void *ctx, void *data, size_t size)
+{
+	struct tk_systrace *t = ctx;
+
+	if (size < sizeof(struct systrace_rec) || !t->fn)
+		return 0;
+	return t->fn(t->fn_ctx, data, size);
+}
+
+int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *cfg, char *err, size_t errlen)
+{
+	struct tk_systrace *t;
+	struct systrace_bpf *s;
+	int ret, cgfd, zero = 0, off;
+
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		free(t);
+		seterr(err, errlen, "cannot count possible CPUs");
+		return -EINVAL;
+	}
+	s = t->skel = systrace_bpf__open();
+	if (!s) {
+		ret = -errno;
+		seterr(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		free(t);
+		return ret;
+	}
+	s->rodata->self_tgid = getpid();
+	s->rodata->execve_nr = SYS_execve;
+	s->rodata->execveat_nr = SYS_execveat;
+	s->rodata->all_tasks = cfg->all;
+	s->rodata->count_only = cfg->count;
+	s->rodata->want_time = cfg->want_time;
+	s->rodata->status_filter = cfg->status;
+	s->rodata->use_cgroup = cfg->cgroup != NULL;
+	if (cfg->comm)
+		strncpy((char *)s->rodata->comm_filter, cfg->comm, sizeof(s->rodata->comm_filter) - 1);
+	memcpy(s->bss->sysdesc, cfg->desc, sizeof(s->bss->sysdesc));
+	bpf_map__set_max_entries(s->maps.scratch, t->ncpus);
+	if (cfg->ring_bytes) {
+		bpf_map__set_max_entries(s->maps.rb, cfg->ring_bytes);
+		s->rodata->wakeup_bytes = cfg->ring_bytes / 4 < 256 * 1024 ? cfg->ring_bytes / 4 : 256 * 1024;
+	}
+	if (cfg->count) {
+		/* nothing is streamed: a one-page ring instead of megabytes */
+		bpf_map__set_max_entries(s->maps.rb, getpagesize());
+		bpf_map__set_max_entries(s->maps.scratch, 1);
+	}
+	if (cfg->follow && !cfg->all) {
+		off = fork_child_offset();
+		if (off < 0) {
+			ret = -ENOENT;
+			seterr(err, errlen, "cannot read the sched_process_fork tracepoint format (is tracefs mounted?)");
+			goto fail;
+		}
+		s->rodata->fork_child_off = off;
+	} else {
+		bpf_program__set_autoload(s->progs.systrace_fork, false);
+	}
+	ret = systrace_bpf__load(s);
+	if (ret) {
+		seterr(err, errlen, "loading the BPF programs failed: %s", strerror(-ret));
+		goto fail;
+	}
+	t->tasks_fd = bpf_map__fd(s->maps.tasks);
+	if (cfg->cgroup) {
+		cgfd = open(cfg->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd < 0) {
+			ret = -errno;
+			seterr(err, errlen, "cannot open cgroup %s: %s", cfg->cgroup, strerror(-ret));
+			goto fail;
+		}
+		ret = bpf_map_update_elem(bpf_map__fd(s->maps.cgroup_filter), &zero, &cgfd, BPF_ANY);
+		close(cgfd);
+		if (ret) {
+			ret = -errno;
+			seterr(err, errlen, "cgroup %s is not a cgroup v2 directory: %s", cfg->cgroup,
+			       strerror(-ret));
+			goto fail;
+		}
+	}
+	if (!cfg->count) {
+		t->rb = ring_buffer__new(bpf_map__fd(s->maps.rb), ring_cb, t, NULL);
+		if (!t->rb) {
+			ret = -errno;
+			seterr(err, errlen, "cannot map the ring buffer: %s", strerror(-ret));
+			goto fail;
+		}
+	}
+	ret = systrace_bpf__attach(s);
+	if (ret) {
+		seterr(err, errlen, "attaching to the raw_syscalls tracepoints failed: %s", strerror(-ret));
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	tk_systrace_close(t);
+	return ret < 0 ? ret : -EINVAL;
+}
+
+void tk_systrace_close(struct tk_systrace *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	systrace_bpf__destroy(t->skel);
+	free(t);
+}
+
+static int add_task(struct tk_systrace *t, pid_t tid, __u32 state)
+{
+	struct systrace_task v = { .traced = state, .nr = -1 };
+	int pidfd, ret = 0;
+
+	pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (pidfd < 0 && errno == ENOENT)
+		pidfd = -1, errno = ESRCH;
+	/* a thread that is not its group's leader needs PIDFD_THREAD (Linux 6.9) */
+	if (pidfd < 0 && errno == EINVAL)
+		pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_update_elem(t->tasks_fd, &pidfd, &v, BPF_ANY))
+		ret = -errno;
+	close(pidfd);
+	return ret;
+}
+
+int tk_systrace_add_task(struct tk_systrace *t, pid_t tid)
+{
+	return add_task(t, tid, SYSTRACE_TRACED);
+}
+
+int tk_systrace_add_exec(struct tk_systrace *t, pid_t pid)
+{
+	return add_task(t, pid, SYSTRACE_AWAIT_EXEC);
+}
+
+static bool seen(const pid_t *v, int n, pid_t x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+int tk_systrace_add_process(struct tk_systrace *t, pid_t pid, bool threads)
+{
+	char path[64];
+	pid_t *done = NULL, *grown;
+	int n = 0, cap = 0, added, ret;
+	struct dirent *de;
+	DIR *d;
+
+	if (!threads)
+		return tk_systrace_add_task(t, pid);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	/* threads may appear while we walk: walk again until a pass adds none */
+	do {
+		added = 0;
+		d = opendir(path);
+		if (!d) {
+			free(done);
+			return errno == ENOENT ? -ESRCH : -errno;
+		}
+		while ((de = readdir(d))) {
+			pid_t tid = atoi(de->d_name);
+
+			if (tid <= 0 || seen(done, n, tid))
+				continue;
+			ret = tk_systrace_add_task(t, tid);
+			if (ret && ret != -ESRCH) {	/* a thread that just exited is fine */
+				closedir(d);
+				free(done);
+				return ret;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				grown = realloc(done, cap * sizeof(*done));
+				if (!grown) {
+					closedir(d);
+					free(done);
+					return -ENOMEM;
+				}
+				done = grown;
+			}
+			done[n++] = tid;
+			added++;
+		}
+		closedir(d);
+	} while (added);
+	free(done);
+	return n ? 0 : -ESRCH;
+}
+
+int tk_systrace_set_handler(struct tk_systrace *t, tk_systrace_rec_fn fn, void *ctx)
+{
+	t->fn = fn;
+	t->fn_ctx = ctx;
+	return 0;
+}
+
+int tk_systrace_poll(struct tk_systrace *t, int timeout_ms)
+{
+	int n;
+
+	if (!t->rb)
+		return 0;
+	n = ring_buffer__poll(t->rb, timeout_ms);
+	return n == -EINTR ? 0 : n;
+}
+
+int tk_systrace_drain(struct tk_systrace *t)
+{
+	return t->rb ? ring_buffer__consume(t->rb) : 0;
+}
+
+int tk_systrace_fd(struct tk_systrace *t)
+{
+	return t->rb ? ring_buffer__epoll_fd(t->rb) : -1;
+}
+
+int tk_systrace_stat(struct tk_systrace *t, unsigned nr, struct systrace_stat *out)
+{
+	struct systrace_stat *v;
+	int i, j;
+
+	memset(out, 0, sizeof(*out));
+	if (nr >= SYSTRACE_NR_MAX)
+		return -EINVAL;
+	v = calloc(t->ncpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &nr, v)) {
+		free(v);
+		return -errno;
+	}
+	for (i = 0; i < t->ncpus; i++) {
+		out->calls += v[i].calls;
+		out->errors += v[i].errors;
+		out->ns += v[i].ns;
+		for (j = 0; j < SYSTRACE_HIST_SLOTS; j++)
+			out->hist[j] += v[i].hist[j];
+	}
+	free(v);
+	return 0;
+}
+
+uint64_t tk_systrace_lost(struct tk_systrace *t)
+{
+	uint64_t *v, sum = 0;
+	__u32 zero = 0;
+	int i;
+
+	v = calloc(t->ncpus, sizeof(*v));
+	if (!v)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.lost), &zero, v))
+		for (i = 0; i < t->ncpus; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+int tk_systrace_prog_ids(struct tk_systrace *t, uint32_t *ids, int max)
+{
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, t->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0 || n >= max)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.id;
+	}
+	return n;
+}
+
+const struct systrace_capture *tk_systrace_next_cap(const struct systrace_rec *rec, size_t size,
+						    const struct systrace_capture *prev)
+{
+	const char *base = (const char *)rec, *p;
+	size_t off;
+
+	if (size > rec->size)
+		size = rec->size;
+	if (!prev)
+		off = sizeof(*rec);
+	else
+		off = (size_t)((const char *)prev - base) + ((sizeof(*prev) + prev->len + 7) & ~(size_t)7);
+	if (off + sizeof(struct systrace_capture) > size)
+		return NULL;
+	p = base + off;
+	if (off + sizeof(struct systrace_capture) + ((const struct systrace_capture *)p)->len > size)
+		return NULL;
+	return (const struct systrace_capture *)p;
+}
+
+const void *tk_systrace_mem(const struct systrace_rec *rec, size_t size, uint64_t addr, size_t *avail,
+			    unsigned *flags)
+{
+	const struct systrace_capture *c = NULL;
+
+	*avail = 0;
+	if (flags)
+		*flags = 0;
+	while ((c = tk_systrace_next_cap(rec, size, c))) {
+		if (c->flags & SYSTRACE_CAPF_FAULT)
+			continue;
+		if (addr >= c->addr && addr - c->addr < c->len) {
+			*avail = c->len - (addr - c->addr);
+			if (flags)
+				*flags = c->flags;
+			return (const char *)(c + 1) + (addr - c->addr);
+		}
+		/* an empty string capture still answers a read at its address */
+		if (addr == c->addr && !c->len && (c->flags & SYSTRACE_CAPF_STR)) {
+			if (flags)
+				*flags = c->flags;
+			return c + 1;
+		}
+	}
+	return NULL;
+}
