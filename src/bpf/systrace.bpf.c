@@ -254,10 +254,13 @@ static long vec_step(__u64 i, void *data)
 	struct vec_walk *w = data;
 	__u64 p;
 
-	w->n = i + 1;	/* the NULL that ends the array is part of it */
-	if (bpf_probe_read_user(&p, 8, (void *)(w->addr + 8 * i)) || !p)
+	if (bpf_probe_read_user(&p, 8, (void *)(w->addr + 8 * i)))
 		return 1;
-	if (w->max)
+	w->n = i + 1;	/* the NULL that ends the array is part of it */
+	if (!p)
+		return 1;
+	/* strings for the first STRV_MAX; one pointer more shows whether the list goes on */
+	if (w->max && i < SYSTRACE_STRV_MAX)
 		w->off = put_cap(w->s, w->off, p, w->max, w->meta);
 	return 0;
 }
@@ -272,35 +275,43 @@ __noinline int cap_vec(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
 
 	if (!s)
 		return off;
-	bpf_loop(max ? SYSTRACE_STRV_MAX : SYSTRACE_PTRV_MAX, vec_step, &w, 0);
+	bpf_loop(max ? SYSTRACE_STRV_MAX + 1 : SYSTRACE_PTRV_MAX, vec_step, &w, 0);
 	return put(s, w.off, addr, w.n * 8, arg, false, false);
 }
 
-/* struct iovec[count] and each buffer, at most max bytes over all of them (argmax as in cap_vec). */
+/*
+ * struct iovec[count] and each buffer: at most `each` bytes of one buffer (-s), at most `total` over
+ * all of them (the bytes a readv returned). argmax packs the argument index and `each` as in cap_vec.
+ */
 __noinline int cap_iov(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 count, __u32 argmax)
 {
 	struct {
 		__u64 base, len;
 	} iov;
-	__u32 i, start = off, n, arg = argmax & 0xff, max = argmax >> 8;
-	bool trunc;
+	__u32 i, start = off, n, arg = argmax & 0xff, each = argmax >> 8;
+	struct systrace_rec *r;
+	__u64 total = ~0ull;
 
 	if (!s)
 		return off;
+	r = (void *)s->buf;
+	if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0)
+		total = r->ret;
 	if (count > SYSTRACE_VEC_MAX)
 		count = SYSTRACE_VEC_MAX;
 	off = put(s, off, addr, count * 16, arg, false, false);
 	if (off == start)
 		return off;
 	for (i = 0; i < SYSTRACE_VEC_MAX; i++) {
-		if (i >= count || !max)
+		if (i >= count || !total)
 			break;
 		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(addr + 16 * i)))
 			break;
-		n = iov.len > max ? max : iov.len;
-		trunc = n < iov.len;
-		max -= n;
-		off = put(s, off, iov.base, n, arg, false, trunc);
+		n = iov.len > each ? each : iov.len;
+		if (n > total)
+			n = total;
+		total -= iov.len < total ? iov.len : total;
+		off = put(s, off, iov.base, n, arg, false, n < iov.len);
 	}
 	return off;
 }
@@ -351,12 +362,12 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 	case SYSTRACE_CAP_FIXED:
 		return put(s, off, addr, cap->max, cap->arg, false, false);
 	case SYSTRACE_CAP_ARGLEN:
-		want = arg_of(r, cap->len_arg);
+		want = arg_of(r, cap->len_arg) * (cap->mul ? cap->mul : 1);
 		break;
 	case SYSTRACE_CAP_RETLEN:
 		if (r->ret <= 0)
 			return off;
-		want = r->ret;
+		want = r->ret * (cap->mul ? cap->mul : 1);
 		break;
 	case SYSTRACE_CAP_PTRLEN:
 		if (!arg_of(r, cap->len_arg) ||
@@ -371,16 +382,9 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 		return cap_vec(s, off, addr, cap->arg, 0);
 	case SYSTRACE_CAP_IOV:
 		want = arg_of(r, cap->len_arg);
-		len32 = cap->max;
-		/* readv/recvmsg: only the bytes the call returned are meaningful */
-		if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0 && (__u64)r->ret < len32)
-			len32 = r->ret;
-		return cap_iov(s, off, addr, want > 1024 ? 1024 : want, cap->arg | len32 << 8);
+		return cap_iov(s, off, addr, want > 1024 ? 1024 : want, cap->arg | cap->max << 8);
 	case SYSTRACE_CAP_MSGHDR:
-		len32 = cap->max;
-		if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0 && (__u64)r->ret < len32)
-			len32 = r->ret;
-		return cap_msghdr(s, off, addr, cap->arg, len32);
+		return cap_msghdr(s, off, addr, cap->arg, cap->max);
 	default:
 		return off;
 	}

@@ -20,8 +20,8 @@ enum systrace_cap_kind {
 	SYSTRACE_CAP_NONE = 0,
 	SYSTRACE_CAP_STR,	/* NUL-terminated string, at most `max` bytes */
 	SYSTRACE_CAP_FIXED,	/* exactly `max` bytes (a struct) */
-	SYSTRACE_CAP_ARGLEN,	/* args[len_arg] bytes, at most `max` */
-	SYSTRACE_CAP_RETLEN,	/* the return value's bytes when > 0, at most `max` */
+	SYSTRACE_CAP_ARGLEN,	/* args[len_arg] * mul bytes, at most `max` */
+	SYSTRACE_CAP_RETLEN,	/* ret * mul bytes when ret > 0, at most `max` */
 	SYSTRACE_CAP_PTRLEN,	/* *(u32 *)args[len_arg] bytes (socklen_t *), at most `max` */
 	SYSTRACE_CAP_STRV,	/* NULL-terminated array of string pointers and the strings (execve argv) */
 	SYSTRACE_CAP_PTRV,	/* NULL-terminated array of pointers only (envp: counted, not printed) */
@@ -39,7 +39,8 @@ struct systrace_cap {
 	__u8 arg;		/* which argument holds the pointer */
 	__u8 len_arg;		/* ARGLEN/PTRLEN/IOV: which argument holds the length or count */
 	__u8 when;		/* enum systrace_cap_when */
-	__u32 max;		/* byte limit (already includes -s where the decoder wants it) */
+	__u16 max;		/* byte limit (-s where the decoder wants it); IOV: per buffer */
+	__u16 mul;		/* ARGLEN/RETLEN: bytes per unit of the length (0 means 1) */
 };
 
 /* sysdesc map value, indexed by syscall number. */
