@@ -21,7 +21,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
 # -Wno-format-truncation: messages are cut to their one-line buffers on purpose.
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -fno-omit-frame-pointer \
-	  -MMD -MP -Isrc -I$(B)/skel $(PKG_CFLAGS)
+	  -MMD -MP -Isrc -I$(B)/skel -I$(B)/gen $(PKG_CFLAGS)
 LDFLAGS :=
 LDLIBS := $(PKG_LIBS) -lpthread -lm
 
@@ -74,8 +74,15 @@ $(B)/skel/%.skel.h: $(B)/bpf/%.bpf.o mk/build.mk
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-# --- C objects: every object waits for the skeletons (order-only); -MMD tracks the rest ---
-$(B)/obj/%.o: %.c | $(SKELS)
+# --- generated headers: scripts/gen-NAME.py src/lib/*/NAME.spec -> $(B)/gen/NAME.h (UAPI tables) ---
+GEN_HDRS := $(patsubst scripts/gen-%.py,$(B)/gen/%.h,$(wildcard scripts/gen-*.py))
+$(B)/gen/%.h: scripts/gen-%.py $(wildcard src/lib/*/*.spec)
+	$(call say,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)python3 $< $(wildcard src/lib/*/$*.spec) $@.tmp && mv $@.tmp $@
+
+# --- C objects: every object waits for the skeletons and generated headers (order-only) ---
+$(B)/obj/%.o: %.c | $(SKELS) $(GEN_HDRS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -89,7 +96,7 @@ $(B)/tracekit: $(CMD_OBJ) $(B)/libtracekit.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libtracekit.a $(LDLIBS)
 
 # --- tests ---
-$(B)/tests/unit/%: tests/unit/%.c $(B)/libtracekit.a
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libtracekit.a | $(GEN_HDRS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(B)/libtracekit.a -lcmocka $(LDLIBS)
@@ -102,12 +109,12 @@ $(B)/tests/progs/%: tests/progs/%.c
 	$(Q)gcc -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-inline -Wall -Wextra -Werror -o $@ $< -lpthread -lm
 
 # Fuzz harnesses built twice: as a plain corpus replayer for `make check`, and with libFuzzer.
-$(B)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libtracekit.a
+$(B)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libtracekit.a | $(GEN_HDRS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(B)/libtracekit.a $(LDLIBS)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(B)/libtracekit.a
+$(B)/fuzz/%: tests/fuzz/%.c $(B)/libtracekit.a | $(GEN_HDRS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libtracekit.a $(LDLIBS)

@@ -4,7 +4,7 @@
 set -eu
 
 # build: compilers, BPF toolchain, libraries
-BUILD="gcc make pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
+BUILD="gcc make pkg-config python3 clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
        libtraceevent-dev libtracefs-dev libcmocka-dev"
 # tests and benches: oracles (strace, perf, trace-cmd), TAP runners, fuzzing runtime
 TEST="bats strace linux-perf trace-cmd libclang-rt-14-dev protobuf-compiler wrk

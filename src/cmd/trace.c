@@ -1,0 +1,416 @@
+/* tracekit trace: strace-compatible syscall tracing (ptrace backend; eBPF plugs in beside it). */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "lib/sys/backend.h"
+#include "lib/sys/printer.h"
+
+static const char *const trace_usage[] = {
+	"tracekit trace [-fCcqrTtvyZz] [-e EXPR]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
+	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
+	NULL,
+};
+
+enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP };
+
+static const struct tk_opt trace_opts[] = {
+	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex), status=SET, signal=SET" },
+	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process)" },
+	{ 's', "string-limit", "N", "show at most N bytes of strings and buffers (32)" },
+	{ 'p', "attach", "PID", "attach to PID (comma list, repeatable); Ctrl-C detaches" },
+	{ 'f', "follow-forks", NULL, "follow fork/vfork/clone; -ff: one output file per process" },
+	{ 't', "absolute-timestamps", NULL, "prefix wall time; -tt with microseconds; -ttt epoch" },
+	{ 'r', "relative-timestamps", NULL, "prefix the time since the previous syscall" },
+	{ 'T', "syscall-times", NULL, "show the time spent in each syscall" },
+	{ 'c', "summary-only", NULL, "count time, calls and errors per syscall; print a table" },
+	{ 'C', "summary", NULL, "like -c, and print the lines too" },
+	{ 'S', "summary-sort-by", "SORT", "sort -c by time, calls, errors, name or nothing" },
+	{ 'y', "decode-fds", NULL, "show the path behind each file descriptor" },
+	{ 'z', "successful-only", NULL, "show only syscalls that succeeded" },
+	{ 'Z', "failed-only", NULL, "show only syscalls that failed" },
+	{ 'q', "quiet", NULL, "no attach/detach notes; -qq: no exit lines either" },
+	{ 'v', "no-abbrev", NULL, "unabbreviated structs, argv and environment" },
+	{ 'X', "const-print-style", "STYLE", "constants as raw, abbrev (default) or verbose" },
+	{ OPT_JSON, "json", NULL, "JSON Lines: one object per syscall, signal, exit (summary with -c)" },
+	{ OPT_BACKEND, "backend", "NAME", "ptrace (default) or bpf" },
+	{ OPT_SECCOMP, "seccomp-bpf", NULL, "always use the seccomp-bpf prefilter" },
+	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: when a subset is traced)" },
+	{ 'h', "help", NULL, "show this help" },
+	TK_OPT_END,
+};
+
+/*
+ * The backends. The eBPF one (issue #4) registers itself here; until then asking for it fails
+ * with a clear message.
+ */
+static const struct {
+	const char *name;
+	const struct tk_trace_backend *be;
+} backends[] = {
+	{ "ptrace", &tk_ptrace_backend },
+	{ "bpf", NULL },
+};
+
+struct outputs {
+	const char *path; /* -o */
+	bool per_process; /* -ff */
+	FILE *main;
+	struct {
+		int tid;
+		FILE *f;
+	} *files;
+	size_t n, cap;
+	bool failed;
+};
+
+static FILE *stream_for(void *ctx, int tid)
+{
+	struct outputs *out = ctx;
+	char name[PATH_MAX];
+	size_t i;
+	FILE *f;
+
+	if (!out->per_process || !tid)
+		return out->main;
+	for (i = 0; i < out->n; i++)
+		if (out->files[i].tid == tid)
+			return out->files[i].f;
+	snprintf(name, sizeof(name), "%s.%d", out->path, tid);
+	f = fopen(name, "we");
+	if (!f) {
+		if (!out->failed)
+			cmd_err("trace", "cannot write '%s': %s", name, strerror(errno));
+		out->failed = true;
+		return NULL;
+	}
+	if (out->n == out->cap) {
+		size_t nc = out->cap ? out->cap * 2 : 16;
+		void *p = realloc(out->files, nc * sizeof(*out->files));
+
+		if (!p) {
+			fclose(f);
+			return NULL;
+		}
+		out->files = p;
+		out->cap = nc;
+	}
+	out->files[out->n].tid = tid;
+	out->files[out->n].f = f;
+	out->n++;
+	return f;
+}
+
+static void close_outputs(struct outputs *out)
+{
+	size_t i;
+
+	for (i = 0; i < out->n; i++)
+		if (fclose(out->files[i].f))
+			out->failed = true;
+	free(out->files);
+	if (out->main && out->main != stderr && out->main != stdout && fclose(out->main))
+		out->failed = true;
+	if (out->main == stderr || out->main == stdout)
+		fflush(out->main);
+}
+
+static void note_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "tracekit trace: %s\n", msg);
+}
+
+static volatile sig_atomic_t stop_flag, stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_flag = 1;
+	stop_signal = sig;
+}
+
+static int parse_pids(const char *arg, struct tk_trace_opts *o)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		char *end;
+		long pid = strtol(tok, &end, 10);
+		int *n;
+
+		if (*end || pid <= 0 || pid > INT_MAX) {
+			r = -EINVAL;
+			break;
+		}
+		n = realloc(o->pids, (size_t)(o->npids + 1) * sizeof(*n));
+		if (!n) {
+			r = -ENOMEM;
+			break;
+		}
+		o->pids = n;
+		o->pids[o->npids++] = (int)pid;
+	}
+	free(copy);
+	return r;
+}
+
+/* Exit as the traced command did: its code, or the same signal (without a core of our own). */
+static int pass_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status)) {
+		struct rlimit nocore = { 0, 0 };
+		int sig = WTERMSIG(status);
+
+		setrlimit(RLIMIT_CORE, &nocore);
+		fflush(NULL);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
+	}
+	return TK_EXIT_FAIL;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct tk_trace_opts o;
+	struct tk_getopt g;
+	struct outputs out = { 0 };
+	const struct tk_trace_backend *be = NULL;
+	const char *backend = "ptrace";
+	struct tk_trace_env env;
+	struct tk_printer *p;
+	char err[256];
+	int c, r, i, zflags = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.fmt.strsize = 32;
+	o.seccomp = -1;
+	tk_sysfilter_init(&o.filter);
+	if (tk_getopt_init(&g, "trace", argc, argv, trace_opts))
+		return cmd_err("trace", "out of memory");
+	while ((c = tk_getopt_next(&g)) != -1) {
+		char *end;
+		long n;
+
+		switch (c) {
+		case 'h':
+			tk_usage(stdout, trace_usage, trace_opts);
+			tk_getopt_free(&g);
+			return TK_EXIT_OK;
+		case 'e':
+			if (tk_sysfilter_parse(&o.filter, optarg, err, sizeof(err))) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "%s", err);
+			}
+			break;
+		case 'o':
+			out.path = optarg;
+			break;
+		case 's':
+			n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 0 || n > 1 << 20) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "invalid -s '%s': want a size from 0 to 1048576", optarg);
+			}
+			o.fmt.strsize = (unsigned)n;
+			break;
+		case 'p':
+			if (parse_pids(optarg, &o)) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "invalid process id '%s'", optarg);
+			}
+			break;
+		case 'f':
+			o.follow = o.follow < 2 ? o.follow + 1 : 2;
+			break;
+		case 't':
+			o.ts = o.ts < TK_TS_EPOCH ? o.ts + 1 : TK_TS_EPOCH;
+			break;
+		case 'r':
+			o.relative = true;
+			break;
+		case 'T':
+			o.show_duration = true;
+			break;
+		case 'c':
+			o.summary = 1;
+			break;
+		case 'C':
+			o.summary = 2;
+			break;
+		case 'S':
+			if (tk_summary_parse_sort(optarg, &o.sortby)) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "invalid sort key '%s': want time, calls, errors, name or nothing",
+						     optarg);
+			}
+			break;
+		case 'y':
+			o.fmt.fd_paths = true;
+			break;
+		case 'z':
+			zflags |= 1;
+			break;
+		case 'Z':
+			zflags |= 2;
+			break;
+		case 'q':
+			o.quiet++;
+			break;
+		case 'v':
+			o.fmt.verbose = true;
+			break;
+		case 'X':
+			if (!strcmp(optarg, "raw")) {
+				o.fmt.xstyle = TK_XLAT_RAW;
+			} else if (!strcmp(optarg, "abbrev")) {
+				o.fmt.xstyle = TK_XLAT_ABBREV;
+			} else if (!strcmp(optarg, "verbose")) {
+				o.fmt.xstyle = TK_XLAT_VERBOSE;
+			} else {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "invalid -X '%s': want raw, abbrev or verbose", optarg);
+			}
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_BACKEND:
+			backend = optarg;
+			break;
+		case OPT_SECCOMP:
+			o.seccomp = 1;
+			break;
+		case OPT_NO_SECCOMP:
+			o.seccomp = 0;
+			break;
+		default:
+			tk_getopt_free(&g);
+			free(o.pids);
+			return TK_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		o.argv = argv + optind;
+	tk_getopt_free(&g);
+	if (zflags) {
+		/* -z and -Z are status=successful and status=failed */
+		o.filter.status = (zflags & 1 ? TK_STATUS_SUCCESSFUL : 0) | (zflags & 2 ? TK_STATUS_FAILED : 0);
+		o.filter.status_given = true;
+	}
+	if (!o.argv && !o.npids) {
+		free(o.pids);
+		return cmd_usage_err("trace", "nothing to trace: give a command after -- or -p PID");
+	}
+	if (o.argv && o.npids) {
+		free(o.pids);
+		return cmd_usage_err("trace", "give a command or -p, not both");
+	}
+	for (i = 0; i < (int)(sizeof(backends) / sizeof(backends[0])); i++)
+		if (!strcmp(backends[i].name, backend))
+			break;
+	if (i == (int)(sizeof(backends) / sizeof(backends[0]))) {
+		free(o.pids);
+		return cmd_usage_err("trace", "unknown backend '%s': want ptrace or bpf", backend);
+	}
+	be = backends[i].be;
+	if (!be) {
+		free(o.pids);
+		return cmd_err("trace", "eBPF backend not available in this build");
+	}
+	for (i = 0; i < o.npids; i++)
+		if (kill(o.pids[i], 0) && errno == ESRCH) {
+			r = o.pids[i];
+			free(o.pids);
+			return cmd_err("trace", "cannot attach to pid %d: No such process", r);
+		}
+
+	if (o.follow == 2 && !out.path)
+		o.follow = 1; /* strace: -ff without -o is -f */
+	out.per_process = o.follow == 2;
+	if (out.path && !out.per_process) {
+		out.main = fopen(out.path, "we"); /* not inherited by the tracee */
+		if (!out.main) {
+			r = errno;
+			free(o.pids);
+			return cmd_err("trace", "cannot write '%s': %s", out.path, strerror(r));
+		}
+		o.output_is_file = true;
+	} else if (out.path) {
+		/* -ff: prove the prefix is writable before anything runs */
+		char probe[PATH_MAX];
+		FILE *f;
+
+		snprintf(probe, sizeof(probe), "%s.%d", out.path, getpid());
+		f = fopen(probe, "w");
+		if (!f) {
+			r = errno;
+			free(o.pids);
+			return cmd_err("trace", "cannot write '%s': %s", probe, strerror(r));
+		}
+		fclose(f);
+		unlink(probe);
+		out.main = stderr;
+		o.output_is_file = true;
+	} else {
+		out.main = stderr;
+	}
+
+	p = tk_printer_new(&o, stream_for, &out);
+	if (!p) {
+		close_outputs(&out);
+		free(o.pids);
+		return cmd_err("trace", "out of memory");
+	}
+	memset(&env, 0, sizeof(env));
+	env.o = &o;
+	env.printer = p;
+	env.stop = &stop_flag;
+	env.stop_sig = &stop_signal;
+	env.note = note_stderr;
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		if (o.argv) {
+			/* the terminal's Ctrl-C reaches the command too; its fate decides ours */
+			signal(SIGINT, SIG_IGN);
+			signal(SIGQUIT, SIG_IGN);
+		} else {
+			sigaction(SIGINT, &sa, NULL);
+			sigaction(SIGQUIT, &sa, NULL);
+		}
+		signal(SIGPIPE, SIG_IGN);
+	}
+	r = be->run(&env);
+	tk_printer_finish(p);
+	tk_printer_free(p);
+	close_outputs(&out);
+	free(o.pids);
+	if (r)
+		return cmd_err("trace", "%s", env.err);
+	if (out.failed)
+		return cmd_err("trace", "writing the trace failed");
+	if (env.exit_status >= 0)
+		return pass_status(env.exit_status);
+	return TK_EXIT_OK;
+}

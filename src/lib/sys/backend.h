@@ -1,0 +1,33 @@
+/*
+ * The syscall tracing backend interface. `tracekit trace` parses its options into struct
+ * tk_trace_opts (printer.h), makes a printer, and hands both to a backend, which delivers events to
+ * the printer until the traced processes are gone or *stop is set (then it detaches and returns).
+ */
+#ifndef TK_SYS_BACKEND_H
+#define TK_SYS_BACKEND_H
+#include <signal.h>
+
+#include "lib/sys/printer.h"
+
+struct tk_trace_env {
+	const struct tk_trace_opts *o;
+	struct tk_printer *printer;
+	volatile sig_atomic_t *stop; /* set asynchronously: detach (-p) or forward it to the command */
+	volatile sig_atomic_t *stop_sig; /* the signal that set *stop */
+	/* stderr notes the command prints unless -q: "Process 42 attached" */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
+	char err[256];	 /* the one-line reason when run() fails */
+	int exit_status; /* wait status of the started command; -1 when none was started */
+	int main_pid;	 /* the started command's pid, 0 with -p */
+};
+
+struct tk_trace_backend {
+	const char *name;
+	/* 0 when tracing ran to the end; -errno with env->err set when it could not start. */
+	int (*run)(struct tk_trace_env *env);
+};
+
+extern const struct tk_trace_backend tk_ptrace_backend;
+
+#endif

@@ -1,0 +1,584 @@
+/* strace's output discipline over backend-neutral events: lines, unfinished/resumed, -c, JSON. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "lib/sys/printer.h"
+#include "lib/util/json.h"
+
+#define ACOLUMN 40 /* strace aligns " = " at column 40 */
+
+struct task {
+	int tid;
+	bool in_syscall;  /* entered, not yet exited */
+	bool shown;	  /* the in-flight syscall is being printed (traced) */
+	bool pending;	  /* line holds text not yet written (entry half) */
+	bool interrupted; /* the entry half went out as "<unfinished ...>" */
+	struct tk_syscall sc;
+	int next_arg;
+	struct strbuf line;
+	struct strbuf json_args; /* JSON array text of entry-time args */
+	int json_nargs;
+};
+
+struct tk_printer {
+	const struct tk_trace_opts *o;
+	tk_trace_stream_fn *stream;
+	void *ctx;
+	struct task **tasks; /* open addressing by tid */
+	size_t cap, n;
+	int live;	     /* tasks alive: "[pid N]" appears when more than one */
+	int pending_tid;     /* whose entry half is buffered, 0 none */
+	uint64_t last_mono;  /* -r */
+	struct tk_summary *sum;
+	uint64_t lost;
+	struct strbuf out;
+};
+
+static struct task **slot(struct tk_printer *p, int tid)
+{
+	size_t i = ((size_t)tid * 2654435761u) & (p->cap - 1);
+
+	while (p->tasks[i] && p->tasks[i]->tid != tid)
+		i = (i + 1) & (p->cap - 1);
+	return &p->tasks[i];
+}
+
+static int grow(struct tk_printer *p)
+{
+	struct task **old = p->tasks;
+	size_t oldcap = p->cap, i;
+
+	p->cap = oldcap ? oldcap * 2 : 64;
+	p->tasks = calloc(p->cap, sizeof(*p->tasks));
+	if (!p->tasks) {
+		p->tasks = old;
+		p->cap = oldcap;
+		return -ENOMEM;
+	}
+	for (i = 0; i < oldcap; i++)
+		if (old[i])
+			*slot(p, old[i]->tid) = old[i];
+	free(old);
+	return 0;
+}
+
+static struct task *find(struct tk_printer *p, int tid)
+{
+	return p->cap ? *slot(p, tid) : NULL;
+}
+
+static struct task *get(struct tk_printer *p, int tid)
+{
+	struct task *t = find(p, tid), **s;
+
+	if (t)
+		return t;
+	if ((p->n + 1) * 2 > p->cap && grow(p))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	sb_init(&t->line);
+	sb_init(&t->json_args);
+	s = slot(p, tid);
+	*s = t;
+	p->n++;
+	p->live++;
+	return t;
+}
+
+static void drop(struct tk_printer *p, int tid)
+{
+	struct task **s, *t;
+	size_t i, j;
+
+	if (!p->cap)
+		return;
+	s = slot(p, tid);
+	t = *s;
+	if (!t)
+		return;
+	sb_release(&t->line);
+	sb_release(&t->json_args);
+	free(t);
+	*s = NULL;
+	p->n--;
+	p->live--;
+	if (p->pending_tid == tid)
+		p->pending_tid = 0;
+	/* re-insert the cluster after the hole so lookups keep finding them */
+	i = (size_t)(s - p->tasks);
+	for (j = (i + 1) & (p->cap - 1); p->tasks[j]; j = (j + 1) & (p->cap - 1)) {
+		struct task *m = p->tasks[j];
+
+		p->tasks[j] = NULL;
+		*slot(p, m->tid) = m;
+	}
+}
+
+struct tk_printer *tk_printer_new(const struct tk_trace_opts *o, tk_trace_stream_fn *stream, void *ctx)
+{
+	struct tk_printer *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->o = o;
+	p->stream = stream;
+	p->ctx = ctx;
+	p->sum = calloc(1, sizeof(*p->sum));
+	if (!p->sum || grow(p)) {
+		free(p->sum);
+		free(p);
+		return NULL;
+	}
+	sb_init(&p->out);
+	return p;
+}
+
+void tk_printer_free(struct tk_printer *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->cap; i++)
+		if (p->tasks[i]) {
+			sb_release(&p->tasks[i]->line);
+			sb_release(&p->tasks[i]->json_args);
+			free(p->tasks[i]);
+		}
+	free(p->tasks);
+	free(p->sum);
+	sb_release(&p->out);
+	free(p);
+}
+
+struct tk_summary *tk_printer_summary(struct tk_printer *p)
+{
+	return p->sum;
+}
+
+void tk_printer_lost(struct tk_printer *p, uint64_t n)
+{
+	p->lost += n;
+}
+
+uint64_t tk_printer_lost_count(const struct tk_printer *p)
+{
+	return p->lost;
+}
+
+void tk_printer_task_new(struct tk_printer *p, int tid)
+{
+	get(p, tid);
+}
+
+static bool lines_on(const struct tk_printer *p)
+{
+	return p->o->summary != 1 && !p->o->json;
+}
+
+static void emit(struct tk_printer *p, int tid, const char *s, size_t n)
+{
+	FILE *f = p->stream(p->ctx, tid);
+
+	if (f)
+		fwrite(s, 1, n, f);
+}
+
+/* "[pid  123] " / "123   " and the -t/-tt/-ttt/-r stamp */
+static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts, uint64_t mono)
+{
+	const struct tk_trace_opts *o = p->o;
+
+	if (o->follow < 2) {
+		if (o->output_is_file && (o->follow || p->live > 1))
+			sb_addf(sb, "%-5d ", tid);
+		else if (!o->output_is_file && p->live > 1)
+			sb_addf(sb, "[pid %5d] ", tid);
+	}
+	if (o->ts != TK_TS_NONE) {
+		time_t sec = (time_t)(ts / 1000000000);
+		struct tm tm;
+
+		if (o->ts == TK_TS_EPOCH) {
+			sb_addf(sb, "%" PRIu64 ".%06" PRIu64 " ", ts / 1000000000, ts / 1000 % 1000000);
+		} else {
+			localtime_r(&sec, &tm);
+			sb_addf(sb, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+			if (o->ts == TK_TS_USEC)
+				sb_addf(sb, ".%06" PRIu64, ts / 1000 % 1000000);
+			sb_addc(sb, ' ');
+		}
+	}
+	if (o->relative) {
+		uint64_t d = p->last_mono && mono >= p->last_mono ? mono - p->last_mono : 0;
+
+		sb_addf(sb, "%6" PRIu64 ".%06" PRIu64 " ", d / 1000000000, d / 1000 % 1000000);
+		p->last_mono = mono;
+	}
+}
+
+/* Another task's buffered entry half goes out as "<unfinished ...>" before tid prints. */
+static void interrupt_pending(struct tk_printer *p, int tid)
+{
+	struct task *t;
+
+	if (!p->pending_tid || p->pending_tid == tid || p->o->follow == 2 || p->o->filter.status_given)
+		return;
+	t = find(p, p->pending_tid);
+	p->pending_tid = 0;
+	if (!t || !t->pending)
+		return;
+	sb_adds(&t->line, " <unfinished ...>\n");
+	emit(p, t->tid, sb_str(&t->line), t->line.len);
+	sb_reset(&t->line);
+	t->pending = false;
+	t->interrupted = true;
+}
+
+static bool status_shown(const struct tk_printer *p, unsigned st)
+{
+	return (p->o->filter.status & st) != 0;
+}
+
+void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem)
+{
+	struct task *t = get(p, sc->tid);
+	const struct tk_sysdesc *desc;
+	struct tk_dec d;
+	char nbuf[32];
+
+	if (!t)
+		return;
+	t->in_syscall = true;
+	t->sc = *sc;
+	t->shown = tk_sysfilter_traced(&p->o->filter, sc->nr);
+	t->interrupted = false;
+	t->next_arg = 0;
+	if (!t->shown || (!lines_on(p) && !p->o->json))
+		return;
+	desc = tk_sysdesc_get(sc->nr);
+	interrupt_pending(p, sc->tid);
+	sb_reset(&t->line);
+	if (p->o->json) {
+		t->json_nargs = 0;
+		sb_reset(&t->json_args);
+	} else {
+		leader(p, &t->line, sc->tid, sc->ts_enter, sc->mono_enter);
+	}
+	if (desc && desc->name[0]) {
+		sb_adds(&t->line, desc->name);
+	} else {
+		snprintf(nbuf, sizeof(nbuf), "syscall_%#lx", (unsigned long)sc->nr);
+		sb_adds(&t->line, nbuf);
+	}
+	sb_addc(&t->line, '(');
+	if (desc) {
+		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line };
+		tk_sys_format_args(&d, &t->next_arg);
+	}
+	t->pending = true;
+	p->pending_tid = sc->tid;
+}
+
+/* JSON: args as strace text per argument; numbers stay numbers. */
+static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_sysdesc *desc,
+			 const char *args, bool returned)
+{
+	struct json_writer w;
+	struct strbuf *sb = &p->out;
+	const struct tk_syscall *sc = &t->sc;
+
+	sb_reset(sb);
+	json_init(&w, sb);
+	json_obj_begin(&w);
+	json_kstr(&w, "type", "syscall");
+	json_kdouble(&w, "ts", (double)sc->ts_enter / 1e9);
+	json_kint(&w, "pid", sc->tid);
+	json_kstr(&w, "syscall", desc && desc->name[0] ? desc->name : "?");
+	json_kint(&w, "nr", sc->nr);
+	json_kstr(&w, "args", args);
+	json_key(&w, "ret");
+	if (!returned) {
+		json_null(&w);
+	} else if (sc->ret < 0 && sc->ret >= -4095) {
+		const char *en = tk_errno_name((int)-sc->ret);
+
+		json_int(&w, -1);
+		json_kstr(&w, "errno", en ? en : "E???");
+	} else if (desc && desc->ret == TK_RET_HEX) {
+		char hex[32];
+
+		snprintf(hex, sizeof(hex), "%#" PRIx64, (uint64_t)sc->ret);
+		json_str(&w, hex);
+	} else {
+		json_int(&w, sc->ret);
+	}
+	if (returned)
+		json_kdouble(&w, "dur_us", (double)(sc->mono_exit - sc->mono_enter) / 1e3);
+	json_obj_end(&w);
+	sb_addc(sb, '\n');
+	emit(p, sc->tid, sb_str(sb), sb->len);
+}
+
+void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem)
+{
+	struct task *t = get(p, sc->tid);
+	const struct tk_sysdesc *desc;
+	bool failed = sc->ret < 0 && sc->ret >= -4095;
+	struct tk_dec d;
+	size_t col;
+
+	if (!t)
+		return;
+	if (!t->in_syscall) {
+		/* exit without an entry (attached mid-call): strace shows nothing for it either */
+		return;
+	}
+	t->in_syscall = false;
+	if (!t->shown)
+		return;
+	t->sc.ret = sc->ret;
+	t->sc.ts_exit = sc->ts_exit;
+	t->sc.mono_exit = sc->mono_exit;
+	if (p->o->summary)
+		tk_summary_add(p->sum, sc->nr, sc->mono_exit - t->sc.mono_enter, failed);
+	if (!lines_on(p) && !p->o->json)
+		return;
+	if (!status_shown(p, failed ? TK_STATUS_FAILED : TK_STATUS_SUCCESSFUL)) {
+		t->pending = false;
+		if (p->pending_tid == sc->tid)
+			p->pending_tid = 0;
+		return;
+	}
+	desc = tk_sysdesc_get(sc->nr);
+	interrupt_pending(p, sc->tid);
+	if (t->interrupted) {
+		sb_reset(&t->line);
+		leader(p, &t->line, sc->tid, sc->ts_exit, sc->mono_exit);
+		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
+	}
+	if (desc) {
+		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
+				     .exiting = true, .failed = failed };
+		tk_sys_format_args(&d, &t->next_arg);
+	}
+	if (p->o->json) {
+		const char *s = sb_str(&t->line), *open = strchr(s, '(');
+
+		json_syscall(p, t, desc, open ? open + 1 : s, true);
+		t->pending = false;
+		p->pending_tid = 0;
+		return;
+	}
+	sb_adds(&t->line, ") ");
+	col = t->line.len;
+	if (col < ACOLUMN)
+		sb_addf(&t->line, "%*s", (int)(ACOLUMN - col), "");
+	sb_adds(&t->line, "= ");
+	if (desc) {
+		d.out = &t->line;
+		tk_sys_format_ret(&d);
+	} else {
+		sb_addf(&t->line, "%" PRId64, sc->ret);
+	}
+	if (p->o->show_duration) {
+		uint64_t ns = sc->mono_exit - t->sc.mono_enter;
+
+		sb_addf(&t->line, " <%" PRIu64 ".%06" PRIu64 ">", ns / 1000000000, ns / 1000 % 1000000);
+	}
+	sb_addc(&t->line, '\n');
+	emit(p, sc->tid, sb_str(&t->line), t->line.len);
+	sb_reset(&t->line);
+	t->pending = false;
+	t->interrupted = false;
+	if (p->pending_tid == sc->tid)
+		p->pending_tid = 0;
+}
+
+void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ts, uint64_t mono)
+{
+	struct strbuf *sb = &p->out;
+	char buf[32];
+	const char *n;
+
+	get(p, tid);
+	if (!tk_sysfilter_signal(&p->o->filter, si->si_signo) || (!lines_on(p) && !p->o->json))
+		return;
+	interrupt_pending(p, tid);
+	sb_reset(sb);
+	n = tk_signal_name(si->si_signo, buf, sizeof(buf));
+	if (p->o->json) {
+		struct json_writer w;
+		struct strbuf info = STRBUF_INIT;
+
+		tk_fmt_siginfo(&info, si, p->o->fmt.xstyle);
+		json_init(&w, sb);
+		json_obj_begin(&w);
+		json_kstr(&w, "type", "signal");
+		json_kdouble(&w, "ts", (double)ts / 1e9);
+		json_kint(&w, "pid", tid);
+		json_kstr(&w, "signal", n ? n : "?");
+		json_kstr(&w, "siginfo", sb_str(&info));
+		json_obj_end(&w);
+		sb_addc(sb, '\n');
+		sb_release(&info);
+	} else {
+		leader(p, sb, tid, ts, mono);
+		sb_addf(sb, "--- %s ", n ? n : "SIG???");
+		tk_fmt_siginfo(sb, si, p->o->fmt.xstyle);
+		sb_adds(sb, " ---\n");
+	}
+	emit(p, tid, sb_str(sb), sb->len);
+}
+
+/* A syscall that never returned (exit_group, a killed task): "exit_group(0) = ?" */
+static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, uint64_t mono)
+{
+	const struct tk_sysdesc *desc = tk_sysdesc_get(t->sc.nr);
+	size_t col;
+
+	if (!t->in_syscall || !t->shown)
+		return;
+	t->in_syscall = false;
+	if (p->o->summary && desc && desc->ret == TK_RET_NONE)
+		tk_summary_add(p->sum, t->sc.nr, 0, 0);
+	if (!lines_on(p) && !p->o->json)
+		return;
+	if (!status_shown(p, TK_STATUS_UNFINISHED))
+		return;
+	if (p->o->json) {
+		const char *s = sb_str(&t->line), *open = strchr(s, '(');
+
+		json_syscall(p, t, desc, open ? open + 1 : s, false);
+		return;
+	}
+	interrupt_pending(p, t->tid);
+	if (t->interrupted) {
+		sb_reset(&t->line);
+		leader(p, &t->line, t->tid, ts, mono);
+		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
+	}
+	sb_adds(&t->line, ") ");
+	col = t->line.len;
+	if (col < ACOLUMN)
+		sb_addf(&t->line, "%*s", (int)(ACOLUMN - col), "");
+	sb_adds(&t->line, "= ?\n");
+	emit(p, t->tid, sb_str(&t->line), t->line.len);
+	sb_reset(&t->line);
+	t->pending = false;
+	if (p->pending_tid == t->tid)
+		p->pending_tid = 0;
+}
+
+void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t ts, uint64_t mono)
+{
+	struct task *t = find(p, tid);
+	struct strbuf *sb = &p->out;
+	char buf[32];
+
+	if (t)
+		close_unreturned(p, t, ts, mono);
+	if ((lines_on(p) || p->o->json) && p->o->quiet < 2) {
+		interrupt_pending(p, tid);
+		sb_reset(sb);
+		if (p->o->json) {
+			struct json_writer w;
+
+			json_init(&w, sb);
+			json_obj_begin(&w);
+			json_kstr(&w, "type", "exit");
+			json_kdouble(&w, "ts", (double)ts / 1e9);
+			json_kint(&w, "pid", tid);
+			if (WIFEXITED(wstatus)) {
+				json_kint(&w, "exit_code", WEXITSTATUS(wstatus));
+			} else if (WIFSIGNALED(wstatus)) {
+				const char *n = tk_signal_name(WTERMSIG(wstatus), buf, sizeof(buf));
+
+				json_kstr(&w, "killed_by", n ? n : "?");
+				json_kbool(&w, "core_dumped", WCOREDUMP(wstatus));
+			}
+			json_obj_end(&w);
+			sb_addc(sb, '\n');
+		} else {
+			leader(p, sb, tid, ts, mono);
+			if (WIFEXITED(wstatus)) {
+				sb_addf(sb, "+++ exited with %d +++\n", WEXITSTATUS(wstatus));
+			} else {
+				const char *n = tk_signal_name(WTERMSIG(wstatus), buf, sizeof(buf));
+
+				sb_addf(sb, "+++ killed by %s%s +++\n", n ? n : "SIG???",
+					WCOREDUMP(wstatus) ? " (core dumped)" : "");
+			}
+		}
+		emit(p, tid, sb_str(sb), sb->len);
+	}
+	drop(p, tid);
+}
+
+void tk_printer_task_rename(struct tk_printer *p, int old_tid, int tid)
+{
+	struct task *o = find(p, old_tid), *t;
+
+	if (!o || old_tid == tid)
+		return;
+	t = get(p, tid);
+	if (!t)
+		return;
+	/* the leader's own unfinished syscall never returns: strace drops it the same way */
+	t->in_syscall = o->in_syscall;
+	t->shown = o->shown;
+	t->sc = o->sc;
+	t->sc.tid = tid;
+	t->next_arg = o->next_arg;
+	t->interrupted = o->interrupted || o->pending;
+	if (o->pending) {
+		interrupt_pending(p, -1);
+	}
+	sb_reset(&t->line);
+	t->pending = false;
+	drop(p, old_tid);
+}
+
+void tk_printer_task_detach(struct tk_printer *p, int tid)
+{
+	struct task *t = find(p, tid);
+
+	if (t && t->pending && lines_on(p)) {
+		sb_adds(&t->line, " <detached ...>\n");
+		emit(p, tid, sb_str(&t->line), t->line.len);
+		if (p->pending_tid == tid)
+			p->pending_tid = 0;
+	}
+	drop(p, tid);
+}
+
+void tk_printer_finish(struct tk_printer *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->cap; i++) {
+		struct task *t = p->tasks[i];
+
+		if (t && t->pending && lines_on(p)) {
+			sb_adds(&t->line, " <unfinished ...>\n");
+			emit(p, t->tid, sb_str(&t->line), t->line.len);
+			t->pending = false;
+		}
+	}
+	p->pending_tid = 0;
+	if (!p->o->summary)
+		return;
+	sb_reset(&p->out);
+	if (p->o->json)
+		tk_summary_json(p->sum, p->o->sortby, &p->out);
+	else
+		tk_summary_format(p->sum, p->o->sortby, &p->out);
+	emit(p, 0, sb_str(&p->out), p->out.len);
+}

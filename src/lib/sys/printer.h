@@ -1,0 +1,68 @@
+/*
+ * The backend-neutral sink of `tracekit trace`: backends (ptrace, eBPF) deliver syscall entry/exit,
+ * signal and exit events; the printer turns them into strace lines (with <unfinished ...> and
+ * <... resumed> when tasks interleave), JSON Lines, or the -c summary. Backends never format.
+ */
+#ifndef TK_SYS_PRINTER_H
+#define TK_SYS_PRINTER_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/sys/filter.h"
+#include "lib/sys/summary.h"
+#include "lib/sys/sysdesc.h"
+
+enum tk_ts_mode { TK_TS_NONE, TK_TS_SEC, TK_TS_USEC, TK_TS_EPOCH }; /* -t, -tt, -ttt */
+
+/* Everything `tracekit trace` was asked for, parsed once, independent of the backend. */
+struct tk_trace_opts {
+	struct tk_fmt_opts fmt;	     /* -s -y -v -X */
+	struct tk_sysfilter filter;  /* -e trace= status= signal= */
+	int follow;		     /* -f: 1; -ff: 2 (one output file per process) */
+	enum tk_ts_mode ts;	     /* -t -tt -ttt */
+	bool relative;		     /* -r */
+	bool show_duration;	     /* -T */
+	int summary;		     /* -c: 1 (table only); -C: 2 (lines and table) */
+	enum tk_summary_sort sortby; /* -S */
+	int quiet;		     /* -q: attach/detach messages; -qq: exit lines too */
+	bool json;		     /* --json */
+	int seccomp;		     /* -1 auto (on when it saves stops), 0 off, 1 on */
+	bool output_is_file;	     /* -o: lines carry "PID " instead of "[pid PID] " */
+	int *pids;		     /* -p */
+	int npids;
+	char **argv; /* the command, NULL-terminated; NULL with -p */
+};
+
+/* Where the lines of thread tid go (the command owns the files: -o, -ff's PREFIX.PID, stderr). */
+typedef FILE *tk_trace_stream_fn(void *ctx, int tid);
+
+struct tk_printer;
+
+struct tk_printer *tk_printer_new(const struct tk_trace_opts *o, tk_trace_stream_fn *stream, void *ctx);
+void tk_printer_free(struct tk_printer *p);
+
+/* A traced task appeared (started, attached, or followed at fork): it counts for "[pid N]". */
+void tk_printer_task_new(struct tk_printer *p, int tid);
+/* Syscall entry: sc->nr, args, ts_enter, mono_enter set. Memory read now is entry-time memory. */
+void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem);
+/* Syscall exit: the same call with ret, ts_exit, mono_exit. */
+void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem);
+/* A signal delivered to tid (siginfo_t). */
+void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ts, uint64_t mono);
+/* tid ended: wait status as from waitpid. Prints "= ?" for a syscall it never returned from. */
+void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t ts, uint64_t mono);
+/* tid replaced old_tid by execve in a multithreaded process (the in-flight execve moves over). */
+void tk_printer_task_rename(struct tk_printer *p, int old_tid, int tid);
+/* tid detached (Ctrl-C on -p): an open line ends in " <detached ...>". */
+void tk_printer_task_detach(struct tk_printer *p, int tid);
+/* Flush open lines and write the -c table (or its JSON) to stream(ctx, 0). */
+void tk_printer_finish(struct tk_printer *p);
+/* The summary the printer accumulates (-c); a backend counting in the kernel adds to it. */
+struct tk_summary *tk_printer_summary(struct tk_printer *p);
+/* Counted events (for the report line): syscalls printed, lost events a backend reports. */
+void tk_printer_lost(struct tk_printer *p, uint64_t n);
+uint64_t tk_printer_lost_count(const struct tk_printer *p);
+
+#endif
