@@ -120,10 +120,10 @@ $(B)/fuzz/%: tests/fuzz/%.c $(B)/libtracekit.a | $(GEN_HDRS)
 	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libtracekit.a $(LDLIBS)
 
 # --- the demo subject ---
-$(B)/demo/%: demo/%.c $(wildcard demo/*.h)
+$(B)/demo/%: demo/%.c $(wildcard demo/*.h) $(B)/libtracekit.a
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^) $(B)/libtracekit.a $(LDLIBS)
 
 tests: $(B)/tracekit $(UNIT_BIN) $(PROG_BIN) $(REPLAY_BIN) $(DEMO_BIN)
 
