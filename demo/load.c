@@ -47,6 +47,7 @@ static const char *const usage_text =
 	"                           are requested from URL's host\n"
 	"        --timeout MS       a request not answered in MS is an error (default 5000)\n"
 	"        --json             print the result as one JSON object\n"
+	"    -o, --json-out FILE    also write the JSON result to FILE\n"
 	"    -h, --help             this help\n";
 
 enum { OPT_TIMEOUT = 256, OPT_JSON };
@@ -59,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "urls", required_argument, NULL, 'u' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "json-out", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -81,6 +83,7 @@ struct options {
 	double rate;		/* 0: closed loop */
 	uint64_t timeout_ns;
 	bool json;
+	const char *json_out;
 	const char *url;
 	char host[256], port[8];
 	struct sockaddr_storage addr;
@@ -587,7 +590,7 @@ static int load_url_file(struct options *o, const char *file)
 	return 0;
 }
 
-static void print_result(const struct options *o, const struct result *r, double secs)
+static void print_result(const struct options *o, const struct result *r, double secs, FILE *jf)
 {
 	static const double pcts[] = { 50, 90, 99, 99.9 };
 	static const char *const names[] = { "p50", "p90", "p99", "p99.9" };
@@ -595,7 +598,7 @@ static void print_result(const struct options *o, const struct result *r, double
 	double rps = secs > 0 ? (double)r->ok / secs : 0;
 	unsigned i;
 
-	if (o->json) {
+	if (jf) {
 		struct strbuf sb = STRBUF_INIT;
 		struct json_writer w;
 
@@ -638,7 +641,7 @@ static void print_result(const struct options *o, const struct result *r, double
 		json_kdouble(&w, "mean", hdr_mean(&r->lat) / 1e6);
 		json_obj_end(&w);
 		json_obj_end(&w);
-		printf("%s\n", sb_str(&sb));
+		fprintf(jf, "%s\n", sb_str(&sb));
 		sb_release(&sb);
 		return;
 	}
@@ -673,7 +676,7 @@ int main(int argc, char **argv)
 	o.conns = 10;
 	o.duration_ns = 10000000000ull;
 	o.timeout_ns = 5000000000ull;
-	while ((opt = getopt_long(argc, argv, "c:d:n:R:t:u:h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:d:n:R:t:u:o:h", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (parse_count(optarg, 1, 10000, &v) < 0) {
@@ -723,6 +726,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case 'o':
+			o.json_out = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -826,7 +832,20 @@ int main(int argc, char **argv)
 		if (r->last_done > end)
 			end = r->last_done;
 	}
-	print_result(&o, &total, (double)(end - start) / 1e9);
+	print_result(&o, &total, (double)(end - start) / 1e9, o.json ? stdout : NULL);
+	if (o.json_out) {
+		FILE *jf = fopen(o.json_out, "w");
+
+		if (!jf) {
+			fprintf(stderr, "load: cannot write %s: %s\n", o.json_out, strerror(errno));
+			return 1;
+		}
+		print_result(&o, &total, (double)(end - start) / 1e9, jf);
+		if (fclose(jf) != 0) {
+			fprintf(stderr, "load: cannot write %s: %s\n", o.json_out, strerror(errno));
+			return 1;
+		}
+	}
 	if (!total.ok) {
 		fprintf(stderr, "load: no request was answered (%" PRIu64 " connect errors)\n",
 			total.err_connect);
