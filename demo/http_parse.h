@@ -170,6 +170,57 @@ static inline int http_split_header(const char *buf, size_t s, size_t e, const c
 	return 0;
 }
 
+/* What the header fields of a message say, as far as framing and connection reuse go. */
+struct http_fields {
+	int n;
+	int hosts;
+	bool close, keep_alive;		/* Connection tokens seen */
+	bool has_length;
+	bool transfer_encoding;
+	uint64_t content_length;
+};
+
+/*
+ * Scan the field lines from buf[pos] up to and including the empty line that ends them, without
+ * passing end. Returns the index after the empty line, 0 when it is not there yet, -400 for a
+ * malformed line (obs-fold included) or conflicting Content-Length, -431 for too many fields.
+ */
+static inline long http_scan_fields(const char *buf, size_t pos, size_t end, struct http_fields *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (;;) {
+		const char *name, *val;
+		size_t name_len, val_len, le, next;
+
+		next = http_next_line(buf, pos, end, &le);
+		if (!next)
+			return 0;
+		if (le == pos)
+			return (long)next;
+		if (++f->n > HTTP_MAX_HEADERS)
+			return -431;
+		if (http_split_header(buf, pos, le, &name, &name_len, &val, &val_len) < 0)
+			return -400;
+		if (http_ieq(name, name_len, "connection")) {
+			http_connection_tokens(val, val_len, &f->close, &f->keep_alive);
+		} else if (http_ieq(name, name_len, "content-length")) {
+			uint64_t v;
+
+			if (http_parse_u64(val, val_len, &v) < 0)
+				return -400;
+			if (f->has_length && v != f->content_length)
+				return -400;
+			f->has_length = true;
+			f->content_length = v;
+		} else if (http_ieq(name, name_len, "transfer-encoding")) {
+			f->transfer_encoding = true;
+		} else if (http_ieq(name, name_len, "host")) {
+			f->hosts++;
+		}
+		pos = next;
+	}
+}
+
 /*
  * Parse one request head at the start of buf[0, len).
  * Returns the head's length in bytes (> 0) when complete, 0 when more bytes are needed, or the
@@ -181,8 +232,8 @@ static inline int http_split_header(const char *buf, size_t s, size_t e, const c
 static inline long http_parse_request(const char *buf, size_t len, struct http_request *req)
 {
 	size_t pos = 0, end, le, next, i, sp1, sp2;
-	bool saw_close = false, saw_keep = false, saw_length = false;
-	int hosts = 0;
+	struct http_fields f;
+	long rc;
 
 	memset(req, 0, sizeof(*req));
 	/* skip leading CRLFs, but only a few: an endless stream of them is not a request */
@@ -240,46 +291,21 @@ static inline long http_parse_request(const char *buf, size_t len, struct http_r
 	req->minor = buf[sp2 + 8] - '0';
 
 	/* header fields until the empty line */
-	pos = next;
-	for (;;) {
-		const char *name, *val;
-		size_t name_len, val_len;
-
-		next = http_next_line(buf, pos, end, &le);
-		if (!next)
-			return end - (size_t)(req->method - buf) >= HTTP_MAX_HEAD ? -431 : 0;
-		if (le == pos)
-			break;
-		if (buf[pos] == ' ' || buf[pos] == '\t')
-			return -400;	/* obs-fold */
-		if (++req->nheaders > HTTP_MAX_HEADERS)
-			return -431;
-		if (http_split_header(buf, pos, le, &name, &name_len, &val, &val_len) < 0)
-			return -400;
-		if (http_ieq(name, name_len, "connection")) {
-			http_connection_tokens(val, val_len, &saw_close, &saw_keep);
-		} else if (http_ieq(name, name_len, "content-length")) {
-			uint64_t v;
-
-			if (http_parse_u64(val, val_len, &v) < 0)
-				return -400;
-			if (saw_length && v != req->content_length)
-				return -400;
-			saw_length = true;
-			req->content_length = v;
-		} else if (http_ieq(name, name_len, "transfer-encoding")) {
-			return -501;
-		} else if (http_ieq(name, name_len, "host")) {
-			hosts++;
-		}
-		pos = next;
-	}
-	if (hosts > 1 || (req->minor >= 1 && hosts == 0))
+	rc = http_scan_fields(buf, next, end, &f);
+	if (rc == 0)
+		return end - (size_t)(req->method - buf) >= HTTP_MAX_HEAD ? -431 : 0;
+	if (rc < 0)
+		return rc;
+	req->nheaders = f.n;
+	req->content_length = f.content_length;
+	if (f.transfer_encoding)
+		return -501;
+	if (f.hosts > 1 || (req->minor >= 1 && f.hosts == 0))
 		return -400;
 	if (req->content_length > HTTP_MAX_BODY)
 		return -413;
-	req->keep_alive = req->minor >= 1 ? !saw_close : (saw_keep && !saw_close);
-	return (long)next;
+	req->keep_alive = req->minor >= 1 ? !f.close : (f.keep_alive && !f.close);
+	return rc;
 }
 
 /*
@@ -288,8 +314,9 @@ static inline long http_parse_request(const char *buf, size_t len, struct http_r
  */
 static inline long http_parse_response(const char *buf, size_t len, struct http_response *resp)
 {
-	size_t end = len > HTTP_MAX_HEAD ? HTTP_MAX_HEAD : len, le, next, pos, i;
-	bool saw_close = false, saw_keep = false;
+	size_t end = len > HTTP_MAX_HEAD ? HTTP_MAX_HEAD : len, le, next, i;
+	struct http_fields f;
+	long rc;
 
 	memset(resp, 0, sizeof(*resp));
 	next = http_next_line(buf, 0, end, &le);
@@ -305,41 +332,21 @@ static inline long http_parse_response(const char *buf, size_t len, struct http_
 		return -1;
 	resp->minor = buf[7] - '0';
 	resp->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
-	pos = next;
-	for (;;) {
-		const char *name, *val;
-		size_t name_len, val_len;
-
-		next = http_next_line(buf, pos, end, &le);
-		if (!next)
-			return len >= HTTP_MAX_HEAD ? -1 : 0;
-		if (le == pos)
-			break;
-		if (http_split_header(buf, pos, le, &name, &name_len, &val, &val_len) < 0)
-			return -1;
-		if (http_ieq(name, name_len, "connection")) {
-			http_connection_tokens(val, val_len, &saw_close, &saw_keep);
-		} else if (http_ieq(name, name_len, "content-length")) {
-			uint64_t v;
-
-			if (http_parse_u64(val, val_len, &v) < 0)
-				return -1;
-			if (resp->has_length && v != resp->content_length)
-				return -1;
-			resp->has_length = true;
-			resp->content_length = v;
-		} else if (http_ieq(name, name_len, "transfer-encoding")) {
-			resp->chunked = true;
-		}
-		pos = next;
-	}
-	resp->keep_alive = resp->minor >= 1 ? !saw_close : (saw_keep && !saw_close);
+	rc = http_scan_fields(buf, next, end, &f);
+	if (rc == 0)
+		return len >= HTTP_MAX_HEAD ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	resp->has_length = f.has_length;
+	resp->content_length = f.content_length;
+	resp->chunked = f.transfer_encoding;
+	resp->keep_alive = resp->minor >= 1 ? !f.close : (f.keep_alive && !f.close);
 	/* 1xx, 204 and 304 have no body whatever the headers say */
 	if ((resp->status >= 100 && resp->status < 200) || resp->status == 204 || resp->status == 304) {
 		resp->has_length = true;
 		resp->content_length = 0;
 	}
-	return (long)next;
+	return rc;
 }
 
 /*

@@ -497,6 +497,23 @@ static bool valid_file_name(const char *s)
 	return true;
 }
 
+/*
+ * The query parameter key as a number in [lo, hi], def when absent. False (after answering 400)
+ * when it is not a number or out of range.
+ */
+static bool query_param(struct conn *c, const struct http_request *r, const char *key,
+			uint64_t def, uint64_t lo, uint64_t hi, uint64_t *v, bool head)
+{
+	char msg[96];
+
+	*v = def;
+	if (http_query_uint(r->query, r->query_len, key, v) != -2 && *v >= lo && *v <= hi)
+		return true;
+	snprintf(msg, sizeof(msg), "%s must be %" PRIu64 "..%" PRIu64, key, lo, hi);
+	respond_simple(c, 400, msg, r->keep_alive, head, NULL);
+	return false;
+}
+
 static void handle_request(struct conn *c, const struct http_request *r, uint64_t now)
 {
 	bool head = http_ieq(r->method, r->method_len, "HEAD");
@@ -565,20 +582,16 @@ static void handle_request(struct conn *c, const struct http_request *r, uint64_
 		break;
 	}
 	case EP_CPU:
-		v = 1000;
-		if (http_query_uint(r->query, r->query_len, "n", &v) == -2 || v > MAX_CPU_N) {
+		if (!query_param(c, r, "n", 1000, 0, MAX_CPU_N, &v, head)) {
 			code = 400;
-			respond_simple(c, code, "n must be 0..10000000", ka, head, NULL);
 			break;
 		}
 		n = snprintf(body, sizeof(body), "n=%" PRIu64 " hash=%016" PRIx64 "\n", v, cpu_work(v));
 		queue_response(c, 200, "text/plain", body, (size_t)n, 0, ka, head, NULL);
 		break;
 	case EP_SLEEP:
-		v = 10;
-		if (http_query_uint(r->query, r->query_len, "ms", &v) == -2 || v > MAX_SLEEP_MS) {
+		if (!query_param(c, r, "ms", 10, 0, MAX_SLEEP_MS, &v, head)) {
 			code = 400;
-			respond_simple(c, code, "ms must be 0..60000", ka, head, NULL);
 			break;
 		}
 		/* answered by the timer heap; logged and counted then */
@@ -598,11 +611,8 @@ static void handle_request(struct conn *c, const struct http_request *r, uint64_
 		}
 		return;
 	case EP_ALLOC:
-		v = 1024;
-		if (http_query_uint(r->query, r->query_len, "kb", &v) == -2 || v == 0 ||
-		    v > MAX_ALLOC_KB) {
+		if (!query_param(c, r, "kb", 1024, 1, MAX_ALLOC_KB, &v, head)) {
 			code = 400;
-			respond_simple(c, code, "kb must be 1..262144", ka, head, NULL);
 			break;
 		}
 		if (alloc_work(v) == UINT64_MAX) {
