@@ -86,12 +86,21 @@ int cmd_collapse(int argc, char **argv)
 	struct out_file out;
 	const char *output = NULL;
 	bool json = false;
-	int c, rc, err;
+	const char *ops[2];
+	int c, rc, err, nops = 0;
 
 	tk_flame_opts_init(&fo);
 	if (tk_getopt_init(&g, "collapse", argc, argv, collapse_opts))
 		return cmd_err("collapse", "out of memory");
-	while ((c = tk_getopt_next(&g)) != -1) {
+	for (;;) {
+		c = tk_getopt_next(&g);
+		if (c == -1) {
+			/* operands may come before options too: take one and go on parsing */
+			if (optind >= argc || nops == 2)
+				break;
+			ops[nops++] = argv[optind++];
+			continue;
+		}
 		switch (c) {
 		case OPT_PID: l.ps.pid = true; break;
 		case OPT_TID: l.ps.tid = true; break;
@@ -111,12 +120,12 @@ int cmd_collapse(int argc, char **argv)
 			return TK_EXIT_USAGE;
 		}
 	}
-	if (optind < argc)
-		l.path = argv[optind++];
-	if (optind < argc) {
+	if (nops == 2 || optind < argc) {
 		tk_getopt_free(&g);
-		return cmd_usage_err("collapse", "one input file at most, got '%s' too", argv[optind]);
+		return cmd_usage_err("collapse", "one input file at most, got '%s' too", nops == 2 ? ops[1] : argv[optind]);
 	}
+	if (nops)
+		l.path = ops[0];
 	tk_getopt_free(&g);
 
 	s = tk_stacks_new();

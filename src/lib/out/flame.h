@@ -53,4 +53,18 @@ void tk_flame_opts_init(struct tk_flame_opts *o);
  * o->diff "... COUNT_BEFORE COUNT_AFTER". Frame names' ';' and '\n' are written as ':'. */
 int tk_write_folded(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts *o);
 
+/*
+ * The interactive SVG flame graph (icicle with o->inverted, flame chart with o->flamechart,
+ * differential with o->diff: width = slot 1, red = grew, blue = shrank). Self-contained: hover
+ * details, click to zoom, Reset Zoom, Ctrl-F regex search with "Matched: N%", view kept in the URL.
+ */
+int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts *o);
+
+/* gzip-compressed profile.proto, as `pprof` reads it. Sample type o->event/o->unit
+ * ("before"/"after" values with o->diff); o->period sets period_type and period. */
+int tk_write_pprof(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts *o);
+
+/* speedscope's JSON file format: one sampled profile (arrival order when kept and o->flamechart). */
+int tk_write_speedscope(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts *o);
+
 #endif

@@ -1,0 +1,468 @@
+/*
+ * The SVG flame graph: one self-contained file (style and script inline, nothing fetched) that a
+ * browser opens even for a huge profile, because frames narrower than minwidth pixels are merged
+ * into one "[N frames merged]" box per parent instead of each becoming an element.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/out/flame.h"
+#include "lib/out/svg_js.h"
+#include "lib/out/tree.h"
+
+#define XPAD 10
+#define FONTSIZE 12
+
+struct svg {
+	const struct tk_stacks *s;
+	const struct tk_flame_opts *o;
+	FILE *f;
+	struct tk_tree t;
+	uint64_t total;		/* width basis: the root's count */
+	double scale;		/* px per sample */
+	uint32_t maxdepth;
+	uint64_t maxdelta;
+	unsigned height, ypad1, ypad2;
+	uint64_t rng;
+};
+
+static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
+{
+	return g->o->diff ? n->v[1] : n->v[0];
+}
+
+/* XML text: escape markup; bytes that are not valid UTF-8 or are control characters become '?'. */
+static void put_xml(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t len = 0, k;
+
+		if (c < 0x80) {
+			if (c == '&')
+				fputs("&amp;", f);
+			else if (c == '<')
+				fputs("&lt;", f);
+			else if (c == '>')
+				fputs("&gt;", f);
+			else if (c == '"')
+				fputs("&quot;", f);
+			else if (c < 0x20 && c != '\t')
+				fputc('?', f);
+			else
+				fputc(c, f);
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4;
+		for (k = 1; len && k < len; k++)
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				len = 0;
+		/* overlongs and surrogates: E0 needs A0.., ED needs ..9F, F0 needs 90.., F4 needs ..8F */
+		if (len == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f)))
+			len = 0;
+		if (len == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] > 0x8f)))
+			len = 0;
+		if (!len) {
+			fputc('?', f);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, len, f);
+		i += len;
+	}
+}
+
+static void put_xmls(FILE *f, const char *s)
+{
+	put_xml(f, s, strlen(s));
+}
+
+/* 1234567 -> "1,234,567" */
+static void fmt_count(char *buf, size_t size, uint64_t v)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), i, o = 0;
+
+	for (i = 0; i < n && (size_t)o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = 0;
+}
+
+static double rnd(struct svg *g)
+{
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	return (double)(g->rng >> 11) / (double)(1ULL << 53);
+}
+
+static bool has(const char *n, size_t len, const char *sub)
+{
+	return memmem(n, len, sub, strlen(sub)) != NULL;
+}
+
+static bool ends(const char *n, size_t len, const char *sfx)
+{
+	size_t l = strlen(sfx);
+
+	return len >= l && !memcmp(n + len - l, sfx, l);
+}
+
+static bool starts(const char *n, size_t len, const char *pfx)
+{
+	size_t l = strlen(pfx);
+
+	return len >= l && !memcmp(n, pfx, l);
+}
+
+/* Which base colour a language palette picks for a frame (flamegraph.pl's conventions). */
+static int lang_colour(int pal, const char *n, size_t len, unsigned flags)
+{
+	bool k = ends(n, len, "_[k]") || (flags & TK_FRAME_KERNEL);
+	bool j = ends(n, len, "_[j]") || (flags & TK_FRAME_JIT);
+	bool in = ends(n, len, "_[i]") || (flags & TK_FRAME_INLINED);
+
+	switch (pal) {
+	case TK_PAL_JAVA:
+		if (j)
+			return TK_PAL_GREEN;
+		if (in)
+			return TK_PAL_AQUA;
+		if (k)
+			return TK_PAL_ORANGE;
+		if (starts(n, len, "java/") || starts(n, len, "javax/") || starts(n, len, "jdk/") ||
+		    starts(n, len, "org/") || starts(n, len, "com/") || starts(n, len, "io/") ||
+		    starts(n, len, "sun/") || starts(n, len, "net/") || has(n, len, "/"))
+			return TK_PAL_GREEN;
+		if (has(n, len, "::"))
+			return TK_PAL_YELLOW;
+		return TK_PAL_RED;
+	case TK_PAL_JS:
+		if (j || (has(n, len, "/") && !k))
+			return TK_PAL_GREEN;
+		if (in)
+			return TK_PAL_AQUA;
+		if (k)
+			return TK_PAL_ORANGE;
+		if (has(n, len, "::"))
+			return TK_PAL_YELLOW;
+		return TK_PAL_RED;
+	case TK_PAL_PERL:
+		if (k)
+			return TK_PAL_ORANGE;
+		if (has(n, len, "Perl") || has(n, len, ".pl"))
+			return TK_PAL_GREEN;
+		if (has(n, len, "::"))
+			return TK_PAL_YELLOW;
+		return TK_PAL_RED;
+	case TK_PAL_PYTHON:
+		if (k)
+			return TK_PAL_ORANGE;
+		if (has(n, len, ".py") || has(n, len, "<module>"))
+			return TK_PAL_GREEN;
+		return TK_PAL_RED;
+	case TK_PAL_RUST:
+		if (k)
+			return TK_PAL_ORANGE;
+		if (starts(n, len, "core::") || starts(n, len, "std::") || starts(n, len, "alloc::") ||
+		    starts(n, len, "<core::") || starts(n, len, "<std::") || starts(n, len, "<alloc::"))
+			return TK_PAL_YELLOW;
+		if (has(n, len, "::"))
+			return TK_PAL_AQUA;
+		return TK_PAL_RED;
+	}
+	return pal;
+}
+
+static void colour(struct svg *g, const struct tk_tree_node *n, char *out, size_t size)
+{
+	const char *name = n->frame == TK_TREE_NONE ? "all" : tk_stacks_frame_name(g->s, n->frame);
+	size_t len = strlen(name);
+	unsigned flags = n->frame == TK_TREE_NONE ? 0 : tk_stacks_frame_flags(g->s, n->frame);
+	double v1, v2, v3;
+	int r, gr, b, pal;
+
+	if (g->o->diff) {
+		int64_t delta = (int64_t)(n->v[1] - n->v[0]);
+		uint64_t ad = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
+		int c = g->maxdelta ? (int)(210.0 * (double)(g->maxdelta - ad) / (double)g->maxdelta) : 210;
+
+		if (g->o->negate)
+			delta = -delta;
+		if (delta > 0)
+			snprintf(out, size, "rgb(255,%d,%d)", c, c);
+		else if (delta < 0)
+			snprintf(out, size, "rgb(%d,%d,255)", c, c);
+		else
+			snprintf(out, size, "rgb(250,250,250)");
+		return;
+	}
+	if (g->o->hash) {
+		/* the name decides, so one function keeps its colour across graphs */
+		uint64_t h = 1469598103934665603ULL;
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+		v1 = (double)(h & 0xffff) / 65535.0;
+		v2 = (double)((h >> 16) & 0xffff) / 65535.0;
+		v3 = (double)((h >> 32) & 0xffff) / 65535.0;
+	} else {
+		v1 = rnd(g);
+		v2 = rnd(g);
+		v3 = rnd(g);
+	}
+	pal = lang_colour(g->o->palette, name, len, flags);
+	switch (pal) {
+	case TK_PAL_MEM:
+		r = 0, gr = 190 + (int)(50 * v2), b = (int)(210 * v1);
+		break;
+	case TK_PAL_IO:
+		r = 80 + (int)(60 * v1), gr = r, b = 190 + (int)(55 * v2);
+		break;
+	case TK_PAL_RED:
+		r = 200 + (int)(55 * v1), gr = 50 + (int)(80 * v1), b = gr;
+		break;
+	case TK_PAL_GREEN:
+		r = 50 + (int)(60 * v1), gr = 200 + (int)(55 * v1), b = r;
+		break;
+	case TK_PAL_BLUE:
+		r = 80 + (int)(60 * v1), gr = r, b = 205 + (int)(50 * v1);
+		break;
+	case TK_PAL_AQUA:
+		r = 50 + (int)(60 * v1), gr = 165 + (int)(55 * v1), b = gr;
+		break;
+	case TK_PAL_YELLOW:
+		r = 175 + (int)(55 * v1), gr = r, b = 50 + (int)(20 * v1);
+		break;
+	case TK_PAL_PURPLE:
+		r = 190 + (int)(65 * v1), gr = 80 + (int)(60 * v1), b = r;
+		break;
+	case TK_PAL_ORANGE:
+		r = 190 + (int)(65 * v1), gr = 90 + (int)(65 * v1), b = 0;
+		break;
+	default: /* hot */
+		r = 205 + (int)(50 * v3), gr = (int)(230 * v1), b = (int)(55 * v2);
+		break;
+	}
+	snprintf(out, size, "rgb(%d,%d,%d)", r, gr, b);
+}
+
+static double y_of(const struct svg *g, uint32_t depth)
+{
+	if (g->o->inverted)
+		return g->ypad1 + (double)depth * g->o->frame_height;
+	return g->height - g->ypad2 - (double)(depth + 1) * g->o->frame_height;
+}
+
+/* One frame element. merged > 0: the synthetic box for that many narrow siblings. */
+static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, uint64_t x, uint64_t w,
+		 unsigned merged)
+{
+	FILE *f = g->f;
+	const char *name = merged ? NULL : n->frame == TK_TREE_NONE ? "all" : tk_stacks_frame_name(g->s, n->frame);
+	size_t len = name ? (n->frame == TK_TREE_NONE ? 3 : tk_stacks_frame_len(g->s, n->frame)) : 0;
+	char mname[64], cnt[32], fill[40];
+	double px = XPAD + (double)x * g->scale, pw = (double)w * g->scale, y = y_of(g, depth);
+	double pct = g->total ? 100.0 * (double)w / (double)g->total : 0;
+	size_t chars;
+
+	if (merged) {
+		snprintf(mname, sizeof(mname), "[%u frames merged]", merged);
+		name = mname;
+		len = strlen(mname);
+		snprintf(fill, sizeof(fill), "rgb(200,200,200)");
+	} else {
+		colour(g, n, fill, sizeof(fill));
+	}
+	fmt_count(cnt, sizeof(cnt), w);
+	fprintf(f, "<g data-x=\"%llu\" data-w=\"%llu\"%s><title>", (unsigned long long)x, (unsigned long long)w,
+		merged ? " data-merged=\"1\"" : "");
+	put_xml(f, name, len);
+	fprintf(f, " (%s %s, %.2f%%", cnt, g->o->countname, pct);
+	if (g->o->diff && !merged) {
+		int64_t d = (int64_t)(n->v[1] - n->v[0]);
+
+		fprintf(f, "; %s%lld", d >= 0 ? "+" : "", (long long)d);
+		if (n->v[0])
+			fprintf(f, ", %s%.2f%%", d >= 0 ? "+" : "", 100.0 * (double)d / (double)n->v[0]);
+	}
+	fprintf(f, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%u\" fill=\"%s\" rx=\"2\" ry=\"2\"/>",
+		px, y, pw, g->o->frame_height - 1, fill);
+	fprintf(f, "<text x=\"%.2f\" y=\"%.1f\">", px + 3, y + g->o->frame_height - 4.5);
+	chars = (size_t)(pw / (FONTSIZE * 0.59));
+	if (chars >= 3) {
+		if (len <= chars) {
+			put_xml(f, name, len);
+		} else {
+			size_t cut = chars - 2;
+
+			/* do not cut a UTF-8 sequence in two */
+			while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
+				cut--;
+			put_xml(f, name, cut);
+			fputs("..", f);
+		}
+	}
+	fputs("</text></g>\n", f);
+}
+
+struct work {
+	uint32_t node;
+	uint64_t x;
+};
+
+/*
+ * Walk what will be drawn (frames at least minwidth wide, each parent's narrow children merged into
+ * one box when that box is wide enough). draw=false only measures depth and the largest delta.
+ */
+static int walk(struct svg *g, bool draw)
+{
+	struct work *stk = NULL;
+	size_t sp = 0, cap = 0;
+	double minw = g->o->minwidth;
+
+	g->maxdepth = 0;
+	if (!draw)
+		g->maxdelta = 0;
+	cap = 256;
+	stk = malloc(cap * sizeof(*stk));
+	if (!stk)
+		return -ENOMEM;
+	stk[sp++] = (struct work){ 0, 0 };
+	while (sp) {
+		struct work wk = stk[--sp];
+		const struct tk_tree_node *n = &g->t.n[wk.node];
+		uint64_t cur = wk.x, merged_w = 0;
+		unsigned merged = 0;
+		uint32_t c;
+
+		if (n->depth > g->maxdepth)
+			g->maxdepth = n->depth;
+		if (draw)
+			emit(g, n, n->depth, wk.x, width_of(g, n), 0);
+		else if (g->o->diff) {
+			uint64_t d = n->v[1] > n->v[0] ? n->v[1] - n->v[0] : n->v[0] - n->v[1];
+
+			if (d > g->maxdelta && wk.node != 0)
+				g->maxdelta = d;
+		}
+		for (c = n->child; c != TK_TREE_NONE; c = g->t.n[c].next) {
+			uint64_t w = width_of(g, &g->t.n[c]);
+
+			if ((double)w * g->scale < minw || !w) {
+				merged_w += w;
+				merged += w ? 1 : 0;
+				continue;
+			}
+			if (sp == cap) {
+				struct work *q = realloc(stk, cap * 2 * sizeof(*stk));
+
+				if (!q) {
+					free(stk);
+					return -ENOMEM;
+				}
+				stk = q;
+				cap *= 2;
+			}
+			stk[sp++] = (struct work){ c, cur };
+			cur += w;
+		}
+		if (merged && (double)merged_w * g->scale >= minw && merged_w) {
+			if (n->depth + 1 > g->maxdepth)
+				g->maxdepth = n->depth + 1;
+			if (draw)
+				emit(g, n, n->depth + 1, cur, merged_w, merged);
+		}
+	}
+	free(stk);
+	return 0;
+}
+
+int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts *o)
+{
+	struct svg g = { .s = s, .o = o, .f = f, .rng = 0x2545f4914f6cdd1dULL };
+	const char *title = o->title ? o->title : o->inverted ? "Icicle Graph" : o->flamechart ? "Flame Chart"
+							       : o->diff ? "Differential Flame Graph" : "Flame Graph";
+	unsigned w = o->width ? o->width : 1200;
+	int err;
+
+	err = tk_tree_build(&g.t, s, o->reverse, o->flamechart);
+	if (err) {
+		tk_tree_release(&g.t);
+		return err;
+	}
+	g.total = width_of(&g, &g.t.n[0]);
+	g.scale = g.total ? (double)(w - 2 * XPAD) / (double)g.total : 0;
+	g.ypad1 = FONTSIZE * 3 + (o->subtitle ? FONTSIZE * 2 : 0);
+	g.ypad2 = FONTSIZE * 2 + 10;
+	err = walk(&g, false);
+	if (err) {
+		tk_tree_release(&g.t);
+		return err;
+	}
+	g.height = g.ypad1 + g.ypad2 + (g.maxdepth + 1) * o->frame_height;
+
+	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
+		   "<svg version=\"1.1\" width=\"%u\" height=\"%u\" onload=\"init(evt)\" viewBox=\"0 0 %u %u\" "
+		   "xmlns=\"http://www.w3.org/2000/svg\" data-total=\"%llu\" data-xpad=\"%d\" data-fontsize=\"%d\" "
+		   "data-inverted=\"%d\">\n",
+		w, g.height, w, g.height, (unsigned long long)g.total, XPAD, FONTSIZE, o->inverted ? 1 : 0);
+	fputs("<!-- tracekit flame graph: click a frame to zoom, Ctrl-F to search (regexp); the view is kept in the URL -->\n", f);
+	fprintf(f, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" x1=\"0\" x2=\"0\">"
+		   "<stop stop-color=\"%s\" offset=\"5%%\"/><stop stop-color=\"%s\" offset=\"95%%\"/>"
+		   "</linearGradient></defs>\n",
+		o->diff ? "#ffffff" : "#eeeeee",
+		o->diff ? "#ffffff" : o->palette == TK_PAL_MEM ? "#e0e0ff" : o->palette == TK_PAL_IO ? "#e0e0ff"
+												: "#eeeeb0");
+	fputs("<style type=\"text/css\">\n"
+	      "text { font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }\n"
+	      "#title { text-anchor: middle; font-size: 17px; }\n"
+	      "#subtitle { text-anchor: middle; fill: rgb(110,110,110); }\n"
+	      "#search, #ignorecase { opacity: 0.3; cursor: pointer; }\n"
+	      "#search:hover, #search.on, #ignorecase:hover, #ignorecase.on { opacity: 1; }\n"
+	      "#unzoom { cursor: pointer; }\n"
+	      "#matched { text-anchor: end; }\n"
+	      "#frames > g { cursor: pointer; }\n"
+	      "#frames > g:hover > rect { stroke: rgb(0,0,0); stroke-width: 0.5; }\n"
+	      "#frames > g.parent { opacity: 0.5; }\n"
+	      ".hide { display: none; }\n"
+	      "</style>\n<script type=\"text/ecmascript\"><![CDATA[\n", f);
+	fputs(svg_script, f);
+	fputs("]]></script>\n", f);
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"url(#background)\"/>\n", w, g.height);
+	fprintf(f, "<text id=\"title\" x=\"%u\" y=\"%d\">", w / 2, FONTSIZE * 2);
+	put_xmls(f, title);
+	fputs("</text>\n", f);
+	if (o->subtitle) {
+		fprintf(f, "<text id=\"subtitle\" x=\"%u\" y=\"%d\">", w / 2, FONTSIZE * 4);
+		put_xmls(f, o->subtitle);
+		fputs("</text>\n", f);
+	}
+	fprintf(f, "<text id=\"details\" x=\"%d\" y=\"%u\"> </text>\n", XPAD, g.height - g.ypad2 / 2);
+	fprintf(f, "<text id=\"unzoom\" class=\"hide\" x=\"%d\" y=\"%d\">Reset Zoom</text>\n", XPAD, FONTSIZE * 2);
+	fprintf(f, "<text id=\"search\" x=\"%u\" y=\"%d\">Search</text>\n", w - XPAD - 100, FONTSIZE * 2);
+	fprintf(f, "<text id=\"ignorecase\" x=\"%u\" y=\"%d\">ic</text>\n", w - XPAD - 16, FONTSIZE * 2);
+	fprintf(f, "<text id=\"matched\" class=\"hide\" x=\"%u\" y=\"%u\"> </text>\n", w - XPAD, g.height - g.ypad2 / 2);
+	fputs("<g id=\"frames\">\n", f);
+	err = walk(&g, true);
+	fputs("</g>\n</svg>\n", f);
+	tk_tree_release(&g.t);
+	if (err)
+		return err;
+	return ferror(f) ? -EIO : 0;
+}
