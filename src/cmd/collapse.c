@@ -92,15 +92,7 @@ int cmd_collapse(int argc, char **argv)
 	tk_flame_opts_init(&fo);
 	if (tk_getopt_init(&g, "collapse", argc, argv, collapse_opts))
 		return cmd_err("collapse", "out of memory");
-	for (;;) {
-		c = tk_getopt_next(&g);
-		if (c == -1) {
-			/* operands may come before options too: take one and go on parsing */
-			if (optind >= argc || nops == 2)
-				break;
-			ops[nops++] = argv[optind++];
-			continue;
-		}
+	while ((c = stack_getopt_next(&g, ops, 2, &nops)) != -1) {
 		switch (c) {
 		case OPT_PID: l.ps.pid = true; break;
 		case OPT_TID: l.ps.tid = true; break;

@@ -120,15 +120,7 @@ int cmd_flame(int argc, char **argv)
 	tk_flame_opts_init(&fo);
 	if (tk_getopt_init(&g, "flame", argc, argv, flame_opts))
 		return cmd_err("flame", "out of memory");
-	for (;;) {
-		c = tk_getopt_next(&g);
-		if (c == -1) {
-			/* operands may come before options too: take one and go on parsing */
-			if (optind >= argc || nops == 2)
-				break;
-			ops[nops++] = argv[optind++];
-			continue;
-		}
+	while ((c = stack_getopt_next(&g, ops, 2, &nops)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 'f':

@@ -12,6 +12,17 @@ static const char *shown(const char *path)
 	return strcmp(path, "-") ? path : "standard input";
 }
 
+int stack_getopt_next(struct tk_getopt *g, const char **ops, int max, int *nops)
+{
+	for (;;) {
+		int c = tk_getopt_next(g);
+
+		if (c != -1 || optind >= g->argc || *nops == max)
+			return c;
+		ops[(*nops)++] = g->argv[optind++];
+	}
+}
+
 int stack_load(struct stack_load *l, struct tk_stacks *dst)
 {
 	struct tk_input *in;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cmd/cmd.h"
 #include "lib/stack/parse.h"
 #include "lib/stack/perfdata.h"
 
@@ -20,6 +21,12 @@ struct stack_load {
 	bool was_folded;
 	unsigned long long bytes;	/* decompressed bytes read */
 };
+
+/*
+ * tk_getopt_next that also takes operands found between options (`flame in.folded -o out.svg`):
+ * up to max go to ops[*nops]; -1 at the end (optind < argc then means too many operands).
+ */
+int stack_getopt_next(struct tk_getopt *g, const char **ops, int max, int *nops);
 
 /* Read l->path into dst. Prints the error itself; returns TK_EXIT_OK or TK_EXIT_FAIL. */
 int stack_load(struct stack_load *l, struct tk_stacks *dst);
