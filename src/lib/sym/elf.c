@@ -289,6 +289,11 @@ static int cmp_sym_addr(const void *a, const void *b)
 		return x->dynamic ? 1 : -1;
 	if ((x->bind == STB_GLOBAL) != (y->bind == STB_GLOBAL))
 		return x->bind == STB_GLOBAL ? -1 : 1;
+	/* then perf's choice among aliases (read over __read), so both tools name a frame alike */
+	if (strspn(x->name, "_") != strspn(y->name, "_"))
+		return strspn(x->name, "_") < strspn(y->name, "_") ? -1 : 1;
+	if (strlen(x->name) != strlen(y->name))
+		return strlen(x->name) > strlen(y->name) ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
