@@ -36,7 +36,9 @@ int stack_load(struct stack_load *l, struct tk_stacks *dst)
 			       err == -EBADMSG ? "corrupt gzip data" : strerror(-err));
 	hn = tk_input_peek(in, &head);
 	if (tk_is_perfdata(head, hn)) {
-		struct tk_perfdata_opts po = { .pid = l->ps.pid, .tid = l->ps.tid, .event = l->ps.event };
+		char why[256] = "";
+		struct tk_perfdata_opts po = { .pid = l->ps.pid, .tid = l->ps.tid, .event = l->ps.event,
+					       .err = why, .errlen = sizeof(why) };
 
 		tk_input_close(in);
 		if (!strcmp(l->path, "-"))
@@ -45,7 +47,7 @@ int stack_load(struct stack_load *l, struct tk_stacks *dst)
 		if (err == -EOPNOTSUPP)
 			return cmd_err(l->cmd, "perf.data input needs tracekit report support");
 		if (err)
-			return cmd_err(l->cmd, "cannot read %s: %s", l->path, strerror(-err));
+			return cmd_err(l->cmd, "cannot read %s: %s", l->path, why[0] ? why : strerror(-err));
 		return TK_EXIT_OK;
 	}
 	l->was_folded = l->format == STACK_IN_FOLDED ||

@@ -26,7 +26,7 @@ struct comm {
 };
 
 struct fork {
-	uint32_t pid, ppid;
+	uint32_t pid, ppid;	/* for threads: tid and parent tid */
 };
 
 /* A string-keyed open-addressing table mapping to indexes. */
@@ -43,6 +43,8 @@ struct priv {
 	size_t ncomms, ccap;
 	struct fork *forks;
 	size_t nforks, fcap;
+	struct fork *tforks;	/* every FORK by thread, for command names before the first COMM */
+	size_t ntforks, tfcap;
 	struct intern symtab, commtab;
 	struct tk_symbolizer *sym;
 	size_t scap, fcap2, sycap, cocap;
@@ -219,6 +221,11 @@ static int collect(struct tk_profile *p, struct priv *v)
 			break;
 		}
 		case PERF_RECORD_FORK:
+			if (grow((void **)&v->tforks, &v->tfcap, v->ntforks, sizeof(*v->tforks)))
+				goto nomem;
+			v->tforks[v->ntforks].pid = ev.task.tid;
+			v->tforks[v->ntforks].ppid = ev.task.ptid;
+			v->ntforks++;
 			if (ev.task.pid == ev.task.ppid)
 				break; /* a new thread shares its process's maps */
 			if (grow((void **)&v->forks, &v->fcap, v->nforks, sizeof(*v->forks)))
@@ -244,6 +251,8 @@ static int collect(struct tk_profile *p, struct priv *v)
 		qsort(v->comms, v->ncomms, sizeof(*v->comms), cmp_comm);
 	if (v->nforks)
 		qsort(v->forks, v->nforks, sizeof(*v->forks), cmp_fork);
+	if (v->ntforks)
+		qsort(v->tforks, v->ntforks, sizeof(*v->tforks), cmp_fork);
 	return 0;
 nomem:
 	pd_iter_free(&it);
@@ -294,18 +303,23 @@ static const struct map *find_map_pid(struct priv *v, uint32_t pid, uint64_t add
 	return best;
 }
 
-static uint32_t parent_of(struct priv *v, uint32_t pid)
+static uint32_t parent_in(const struct fork *f, size_t n, uint32_t pid)
 {
-	size_t lo = 0, hi = v->nforks;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v->forks[mid].pid < pid)
+		if (f[mid].pid < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < v->nforks && v->forks[lo].pid == pid ? v->forks[lo].ppid : 0;
+	return lo < n && f[lo].pid == pid ? f[lo].ppid : 0;
+}
+
+static uint32_t parent_of(struct priv *v, uint32_t pid)
+{
+	return parent_in(v->forks, v->nforks, pid);
 }
 
 static const struct map *find_map(struct priv *v, uint32_t pid, uint64_t addr, uint64_t t)
@@ -321,7 +335,8 @@ static const struct map *find_map(struct priv *v, uint32_t pid, uint64_t addr, u
 	return NULL;
 }
 
-static const char *find_comm(struct priv *v, uint32_t tid, uint64_t t)
+/* The name tid had at time t; with earliest, the first it ever had if none was set by then. */
+static const char *comm_at(struct priv *v, uint32_t tid, uint64_t t, bool earliest)
 {
 	size_t lo = 0, hi = v->ncomms, i;
 	const char *best = NULL;
@@ -334,12 +349,28 @@ static const char *find_comm(struct priv *v, uint32_t tid, uint64_t t)
 			hi = mid;
 	}
 	for (i = lo; i < v->ncomms && v->comms[i].tid == tid; i++) {
-		if (!best || v->comms[i].time <= t)
+		if (v->comms[i].time <= t || (earliest && !best))
 			best = v->comms[i].name;
 		if (v->comms[i].time > t)
 			break;
 	}
 	return best;
+}
+
+/* A thread without a COMM of its own yet carries the name it inherited at fork, as in the kernel. */
+static const char *find_comm(struct priv *v, uint32_t tid, uint64_t t)
+{
+	uint32_t cur = tid;
+	const char *c;
+	int depth;
+
+	for (depth = 0; depth < 8 && cur; depth++) {
+		c = comm_at(v, cur, t, false);
+		if (c)
+			return c;
+		cur = parent_in(v->tforks, v->ntforks, cur);
+	}
+	return comm_at(v, tid, t, true);
 }
 
 static const char *base_name(const char *path)
@@ -583,6 +614,7 @@ void tk_profile_free(struct tk_profile *p)
 		free(v->maps);
 		free(v->comms);
 		free(v->forks);
+		free(v->tforks);
 		intern_free(&v->symtab);
 		intern_free(&v->commtab);
 		tk_sym_free(v->sym);

@@ -259,7 +259,9 @@ static int collect_cb(const struct tk_elf_sym *s, void *arg)
 {
 	struct collect_ctx *c = arg;
 
-	if (!is_func(s->type) || s->shndx == SHN_UNDEF || !s->value)
+	/* code labels (NOTYPE, e.g. _dl_start_user) too, as perf reports them; functions win below */
+	if ((!is_func(s->type) && s->type != STT_NOTYPE) || s->shndx == SHN_UNDEF || s->shndx == SHN_ABS ||
+	    !s->value)
 		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
@@ -285,6 +287,8 @@ static int cmp_sym_addr(const void *a, const void *b)
 	/* at one address keep the sized, .symtab, global name first: it is the one to report */
 	if ((x->size == 0) != (y->size == 0))
 		return x->size ? -1 : 1;
+	if ((x->type == STT_NOTYPE) != (y->type == STT_NOTYPE))
+		return x->type == STT_NOTYPE ? 1 : -1;
 	if (x->dynamic != y->dynamic)
 		return x->dynamic ? 1 : -1;
 	if ((x->bind == STB_GLOBAL) != (y->bind == STB_GLOBAL))
