@@ -428,7 +428,7 @@ static int resolve_frame(struct tk_profile *p, struct priv *v, uint32_t pid, uin
 
 	if (kernel || addr >= KERNEL_START) {
 		const char *module = NULL;
-		if (!tk_sym_kernel(v->sym, addr, &res, &module)) {
+		if (!(p->flags & TK_PROFILE_NO_FILES) && !tk_sym_kernel(v->sym, addr, &res, &module)) {
 			if (module)
 				snprintf(mod, sizeof(mod), "[%s]", module);
 			return intern_sym(p, v, res.name, module ? mod : "[kernel.kallsyms]", true, true, out);
@@ -440,6 +440,12 @@ static int resolve_frame(struct tk_profile *p, struct priv *v, uint32_t pid, uin
 		const struct map *m = find_map(v, pid, addr, t);
 		struct tk_sym_map sm;
 
+		if (!m && (p->flags & TK_PROFILE_NO_FILES))
+			return intern_sym(p, v, "[unknown]", "[unknown]", false, false, out);
+		if (m && (p->flags & TK_PROFILE_NO_FILES)) {
+			snprintf(name, sizeof(name), "0x%016llx", (unsigned long long)(addr - m->start + m->pgoff));
+			return intern_sym(p, v, name, m->path, false, false, out);
+		}
 		if (!m) {
 			tk_sym_user(v->sym, pid, &(struct tk_sym_map){ .path = "//anon", .len = ~0ULL }, addr, &res);
 			if (res.name)
@@ -465,6 +471,10 @@ static int add_frame(struct tk_profile *p, struct priv *v, uint32_t f)
 	if (grow((void **)&p->frames, &v->fcap2, p->nframes, sizeof(*p->frames)))
 		return -ENOMEM;
 	p->frames[p->nframes++] = f;
+	if (p->syms[f].resolved)
+		p->resolved++;
+	else
+		p->unresolved++;
 	return 0;
 }
 
@@ -562,7 +572,6 @@ static int resolve(struct tk_profile *p, struct priv *v)
 	pd_iter_free(&it);
 	if (r < 0)
 		return r == -ENOMEM ? perr(p, r, "out of memory") : perr(p, r, "%s", p->file.err);
-	tk_sym_stats(v->sym, &p->resolved, &p->unresolved);
 	return 0;
 }
 
@@ -583,11 +592,12 @@ static int load(struct tk_profile *p)
 	return r;
 }
 
-int tk_profile_load_buf(struct tk_profile *p, uint8_t *buf, size_t len)
+int tk_profile_load_buf(struct tk_profile *p, uint8_t *buf, size_t len, unsigned flags)
 {
 	int r;
 
 	memset(p, 0, sizeof(*p));
+	p->flags = flags;
 	r = pd_open_buf(&p->file, buf, len);
 	if (r)
 		return perr(p, r, "%s", p->file.err);

@@ -47,14 +47,20 @@ struct tk_profile {
 	uint64_t lost;			/* from PERF_RECORD_LOST and LOST_SAMPLES */
 	uint64_t resolved, unresolved;	/* frames */
 	bool has_callchains;
+	unsigned flags;
 	void *priv;
 	char err[256];
 };
 
 /* Load and symbolise path. On error -errno with p->err naming the problem (and the file offset). */
 int tk_profile_load(struct tk_profile *p, const char *path);
-/* The same on an in-memory image (buf is taken over); used by the fuzz harness. */
-int tk_profile_load_buf(struct tk_profile *p, uint8_t *buf, size_t len);
+/*
+ * The same on an in-memory image (buf is taken over). TK_PROFILE_NO_FILES resolves nothing from
+ * the file system or /proc (every user frame stays an address, kernel frames too): for the fuzz
+ * harness and unit tests, which must not depend on this machine's files.
+ */
+#define TK_PROFILE_NO_FILES 1u
+int tk_profile_load_buf(struct tk_profile *p, uint8_t *buf, size_t len, unsigned flags);
 void tk_profile_free(struct tk_profile *p);
 
 static inline const uint32_t *tk_psample_frames(const struct tk_profile *p, const struct tk_psample *s)
