@@ -81,14 +81,6 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int add_fd(struct rec *r, int fd)
 {
 	if (r->nfds == r->fds_cap) {
@@ -453,42 +445,17 @@ int cmd_record(int argc, char **argv)
 	}
 
 	if (pid_arg) {
-		char *dup = strdup(pid_arg), *save = NULL, *tok;
-		for (tok = dup ? strtok_r(dup, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
-			char *end;
-			long pid = strtol(tok, &end, 10);
-			pid_t *th = NULL, *np;
-			int n;
+		long bad = 0;
 
-			if (*end || pid <= 0) {
-				free(dup);
-				cmd_usage_err("record", "bad pid list '%s'", pid_arg);
-				goto usage_nofree;
-			}
-			n = tk_proc_threads((pid_t)pid, &th);
-			if (n < 0) {
-				free(dup);
-				ret = cmd_err("record", "cannot attach to pid %ld: %s", pid, strerror(-n));
-				goto out;
-			}
-			np = realloc(pids, (npids + 1) * sizeof(*np));
-			if (np) {
-				pids = np;
-				pids[npids++] = (pid_t)pid;
-			}
-			np = realloc(t.tids, (t.ntids + n) * sizeof(*np));
-			if (!np || !pids) {
-				free(th);
-				free(dup);
-				ret = cmd_err("record", "out of memory");
-				goto out;
-			}
-			memcpy(np + t.ntids, th, n * sizeof(*th));
-			t.tids = np;
-			t.ntids += n;
-			free(th);
+		rc = tk_pid_list(pid_arg, &pids, &npids, &t.tids, &t.ntids, &bad);
+		if (rc == -EINVAL) {
+			cmd_usage_err("record", "bad pid list '%s'", pid_arg);
+			goto usage_nofree;
 		}
-		free(dup);
+		if (rc) {
+			ret = cmd_err("record", "cannot attach to pid %ld: %s", bad, strerror(-rc));
+			goto out;
+		}
 	}
 
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
@@ -566,7 +533,7 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 
-	start = now_s();
+	start = tk_monotonic_s();
 	if (!argc || all)
 		set_ioctl_all(&r, PERF_EVENT_IOC_ENABLE);
 	if (argc) {
@@ -592,7 +559,7 @@ int cmd_record(int argc, char **argv)
 		if (stop_signal || (npids && !pids_alive(pids, npids)))
 			break;
 		if (deadline) {
-			double left = deadline - now_s();
+			double left = deadline - tk_monotonic_s();
 			if (left <= 0)
 				break;
 			if (left * 1000 < timeout)
@@ -642,7 +609,7 @@ int cmd_record(int argc, char **argv)
 		json_kuint(&w, "samples", r.samples);
 		json_kuint(&w, "lost", r.lost + r.lost_samples);
 		json_kuint(&w, "bytes", r.bytes);
-		json_kdouble(&w, "seconds", now_s() - start);
+		json_kdouble(&w, "seconds", tk_monotonic_s() - start);
 		json_obj_end(&w);
 		printf("%s\n", sb_str(&sb));
 		sb_release(&sb);

@@ -54,14 +54,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool is_clock(const struct tk_counter *c)
 {
 	return c->attr.type == PERF_TYPE_SOFTWARE &&
@@ -245,43 +237,6 @@ static void print_final(struct stat_ctx *s, double elapsed, int status, bool hav
 	sb_release(&sb);
 }
 
-static int parse_pids(const char *arg, pid_t **tids, int *ntids)
-{
-	char *dup = strdup(arg), *save = NULL, *tok;
-	int r = 0;
-
-	if (!dup)
-		return -ENOMEM;
-	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *end;
-		long pid = strtol(tok, &end, 10);
-		pid_t *t = NULL, *nt;
-		int n;
-
-		if (*end || pid <= 0) {
-			r = -EINVAL;
-			break;
-		}
-		n = tk_proc_threads((pid_t)pid, &t);
-		if (n < 0) {
-			r = n;
-			break;
-		}
-		nt = realloc(*tids, (*ntids + n) * sizeof(*nt));
-		if (!nt) {
-			free(t);
-			r = -ENOMEM;
-			break;
-		}
-		memcpy(nt + *ntids, t, n * sizeof(*t));
-		free(t);
-		*tids = nt;
-		*ntids += n;
-	}
-	free(dup);
-	return r;
-}
-
 /*
  * Sleep until the deadline, the child's exit or a stop signal. Returns 1 when the child exited
  * (status filled), 0 otherwise. SIGCHLD is blocked and waited for with sigtimedwait, so the end of
@@ -294,7 +249,7 @@ static int wait_until(double deadline, pid_t child, int *status)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (;;) {
-		double left = deadline - now_s();
+		double left = deadline - tk_monotonic_s();
 		struct timespec ts;
 
 		if (child > 0 && waitpid(child, status, WNOHANG) == child)
@@ -397,13 +352,17 @@ int cmd_stat(int argc, char **argv)
 		snprintf(s.target, sizeof(s.target), "'system wide'");
 	}
 	if (pid_arg) {
-		r = parse_pids(pid_arg, &tids, &ntids);
+		long bad = 0;
+		pid_t *procs = NULL;
+		int nprocs = 0;
+
+		r = tk_pid_list(pid_arg, &procs, &nprocs, &tids, &ntids, &bad);
+		free(procs);
 		if (r == -EINVAL)
 			return cmd_usage_err("stat", "bad pid list '%s'", pid_arg);
 		if (r) {
 			free(tids);
-			return cmd_err("stat", "cannot attach to pid %s: %s", pid_arg,
-				       strerror(r == -ESRCH ? ESRCH : -r));
+			return cmd_err("stat", "cannot attach to pid %ld: %s", bad, strerror(-r));
 		}
 		t.tids = tids;
 		t.ntids = ntids;
@@ -453,7 +412,7 @@ int cmd_stat(int argc, char **argv)
 	if (!t.on_exec)
 		for (i = 0; i < s.n; i++)
 			tk_counter_enable(&s.c[i]);
-	start = now_s();
+	start = tk_monotonic_s();
 	if (argc) {
 		r = tk_workload_start(&wl);
 		if (r) {
@@ -476,11 +435,11 @@ int cmd_stat(int argc, char **argv)
 			ret = TK_EXIT_FAIL;
 			goto out;
 		}
-		if (interval_ms && !done && now_s() >= next - 1e-4) {
+		if (interval_ms && !done && tk_monotonic_s() >= next - 1e-4) {
 			print_interval(&s, next - start);
 			next += (double)interval_ms / 1000.0;
 		}
-		if (done || stop_signal || now_s() >= deadline)
+		if (done || stop_signal || tk_monotonic_s() >= deadline)
 			break;
 	}
 	if (interval_ms) {
@@ -489,9 +448,9 @@ int cmd_stat(int argc, char **argv)
 		for (i = 0; i < s.n; i++)
 			any |= !s.c[i].open_err && s.c[i].value != s.prev[i];
 		if (any)
-			print_interval(&s, now_s() - start);
+			print_interval(&s, tk_monotonic_s() - start);
 	} else {
-		print_final(&s, now_s() - start, tk_workload_exit_code(status), have_status);
+		print_final(&s, tk_monotonic_s() - start, tk_workload_exit_code(status), have_status);
 	}
 	if (wl.pid > 0) {
 		/* -a/--duration ended before the command did: stop it as perf does */

@@ -129,3 +129,49 @@ int tk_proc_threads(pid_t pid, pid_t **out)
 	*out = v;
 	return n;
 }
+
+static int append(pid_t **v, int *n, const pid_t *add, int nadd)
+{
+	pid_t *nv = realloc(*v, (*n + nadd) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	memcpy(nv + *n, add, nadd * sizeof(*add));
+	*v = nv;
+	*n += nadd;
+	return 0;
+}
+
+int tk_pid_list(const char *list, pid_t **pids, int *npids, pid_t **tids, int *ntids, long *bad)
+{
+	char *dup = strdup(list), *save = NULL, *tok;
+	int r = 0;
+
+	if (!dup)
+		return -ENOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok && !r; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long pid = strtol(tok, &end, 10);
+		pid_t p = (pid_t)pid, *th = NULL;
+		int n;
+
+		if (*end || pid <= 0 || pid > 0x7fffffff) {
+			r = -EINVAL;
+			break;
+		}
+		n = tk_proc_threads(p, &th);
+		if (n < 0) {
+			*bad = pid;
+			r = n;
+			break;
+		}
+		r = append(pids, npids, &p, 1);
+		if (!r)
+			r = append(tids, ntids, th, n);
+		free(th);
+	}
+	if (!r && !*npids)
+		r = -EINVAL;
+	free(dup);
+	return r;
+}

@@ -40,5 +40,10 @@ bool tk_counter_unsupported(const struct tk_counter *c);
 
 /* Thread ids of pid from /proc/PID/task into a malloc'd array; their count or -errno. */
 int tk_proc_threads(pid_t pid, pid_t **out);
+/*
+ * "PID[,PID...]" (-p): the processes into *pids and all their threads into *tids (both malloc'd,
+ * appended to). 0; -EINVAL for a malformed list; -ESRCH (or another -errno) with *bad naming the pid.
+ */
+int tk_pid_list(const char *list, pid_t **pids, int *npids, pid_t **tids, int *ntids, long *bad);
 
 #endif

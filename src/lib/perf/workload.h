@@ -21,5 +21,7 @@ int tk_workload_start(struct tk_workload *w);
 void tk_workload_abort(struct tk_workload *w);
 /* A wait status as a shell exit code (128+signal for a signal death). */
 int tk_workload_exit_code(int status);
+/* CLOCK_MONOTONIC in seconds: durations, intervals and deadlines of a profiling run. */
+double tk_monotonic_s(void);
 
 #endif
