@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/stackio.h"
+#include "lib/out/flame.h"
 #include "lib/perf/hist.h"
 #include "lib/perf/profile.h"
 #include "lib/util/json.h"
@@ -12,14 +14,17 @@
 
 static const char *const diff_usage[] = {
 	"tracekit diff [--sort KEYS] [--json] [--all] OLD.data NEW.data",
+	"tracekit diff --flame [-o FILE.svg] OLD.data NEW.data",
 	NULL,
 };
 
-enum { OPT_JSON = 256, OPT_ALL };
+enum { OPT_JSON = 256, OPT_ALL, OPT_FLAME };
 static const struct tk_opt diff_opts[] = {
 	{ 's', "sort", "KEYS", "compare rows grouped by these keys (default dso,sym; see 'tracekit report -h')" },
 	{ OPT_ALL, "all", NULL, "also print rows whose share did not change (rounded to 0.01%)" },
 	{ OPT_JSON, "json", NULL, "print one JSON object" },
+	{ OPT_FLAME, "flame", NULL, "write a differential flame graph (SVG): red grew, blue shrank" },
+	{ 'o', "output", "FILE", "with --flame: write the SVG to FILE (default stdout)" },
 	{ 'h', "help", NULL, "show this help" },
 	TK_OPT_END,
 };
@@ -103,6 +108,33 @@ static int add_profile(struct dtab *t, const struct tk_profile *p, const enum tk
 	return 0;
 }
 
+/* OLD in slot 0, NEW in slot 1 of one stack model: the differential flame graph of the flame writers. */
+static int diff_flame(const struct tk_profile *old, const struct tk_profile *now, const char *out)
+{
+	struct tk_stacks *st = tk_stacks_new();
+	struct tk_flame_opts o;
+	struct out_file of;
+	int r, ret;
+
+	if (!st)
+		return cmd_err("diff", "out of memory");
+	r = tk_profile_to_stacks(st, old, 0, NULL, NULL);
+	if (!r)
+		r = tk_profile_to_stacks(st, now, 1, NULL, NULL);
+	if (r) {
+		tk_stacks_free(st);
+		return cmd_err("diff", "%s", strerror(-r));
+	}
+	tk_flame_opts_init(&o);
+	o.diff = true;
+	o.title = "Differential Flame Graph";
+	ret = out_open(&of, "diff", out);
+	if (ret == TK_EXIT_OK)
+		ret = out_finish(&of, "diff", tk_write_svg(st, of.f, &o));
+	tk_stacks_free(st);
+	return ret;
+}
+
 static int cmp_drow(const void *a, const void *b)
 {
 	const struct drow *x = a, *y = b;
@@ -119,12 +151,12 @@ int cmd_diff(int argc, char **argv)
 	static const char *const titles[] = { "Command", "Pid:Command", "Shared Object", "Symbol" };
 	struct tk_getopt g;
 	struct tk_profile old, now;
-	const char *sort = "dso,sym";
+	const char *sort = "dso,sym", *out = NULL;
 	enum tk_sort_key keys[TK_SORT_MAX];
 	struct dtab t = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	int nkeys, c, r, k, ret = TK_EXIT_OK, widths[TK_SORT_MAX];
-	bool json = false, all = false;
+	bool json = false, all = false, flame = false;
 	char bad[64];
 	size_t i;
 
@@ -140,6 +172,12 @@ int cmd_diff(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			break;
+		case OPT_FLAME:
+			flame = true;
+			break;
+		case 'o':
+			out = optarg;
 			break;
 		case 'h':
 			tk_usage(stdout, diff_usage, diff_opts);
@@ -167,6 +205,10 @@ int cmd_diff(int argc, char **argv)
 		tk_profile_free(&now);
 		tk_profile_free(&old);
 		return ret;
+	}
+	if (flame) {
+		ret = diff_flame(&old, &now, out);
+		goto out;
 	}
 	r = add_profile(&t, &old, keys, nkeys, true);
 	if (!r)

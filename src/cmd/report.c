@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/stackio.h"
+#include "lib/out/flame.h"
 #include "lib/perf/hist.h"
 #include "lib/perf/profile.h"
 #include "lib/util/json.h"
@@ -33,12 +35,30 @@ static const struct tk_opt report_opts[] = {
 	TK_OPT_END,
 };
 
-static int tk_report_flame(const struct tk_profile *p, const char *out, const char *title)
+/* The profile straight into the stack model and the SVG writer: no perf script text in between. */
+static int report_flame(const struct tk_profile *p, const char *out, const char *in)
 {
-	(void)p;
-	(void)out;
-	(void)title;
-	return -EOPNOTSUPP;
+	struct tk_stacks *st = tk_stacks_new();
+	struct tk_flame_opts o;
+	struct out_file of;
+	char sub[512];
+	int r, ret;
+
+	if (!st)
+		return cmd_err("report", "out of memory");
+	r = tk_profile_to_stacks(st, p, 0, NULL, NULL);
+	if (r) {
+		tk_stacks_free(st);
+		return cmd_err("report", "%s: %s", in, strerror(-r));
+	}
+	tk_flame_opts_init(&o);
+	snprintf(sub, sizeof(sub), "%s, event %s", in, p->nevents ? p->events[0] : "?");
+	o.subtitle = sub;
+	ret = out_open(&of, "report", out);
+	if (ret == TK_EXIT_OK)
+		ret = out_finish(&of, "report", tk_write_svg(st, of.f, &o));
+	tk_stacks_free(st);
+	return ret;
 }
 
 static double pct(uint64_t v, uint64_t total)
@@ -220,9 +240,7 @@ int cmd_report(int argc, char **argv)
 		return ret;
 	}
 	if (flame) {
-		r = tk_report_flame(&p, out, in);
-		if (r)
-			ret = cmd_err("report", "cannot write the flame graph: %s", strerror(-r));
+		ret = report_flame(&p, out, in);
 		tk_profile_free(&p);
 		return ret;
 	}

@@ -101,3 +101,28 @@ assert abs(r["delta"] - (r["new"] - r["baseline"])) < 1e-6
 	# the same folded stacks as perf script | collapse
 	diff <(tk collapse "$D" | sort) <(perf script -i "$D" 2>/dev/null | tk collapse - | sort)
 }
+
+@test "report --flame and diff --flame write SVG flame graphs from perf.data" {
+	require_root
+	tk record -q -g -o "$D.old" -- "$PROGS/hotloop" 0.3
+	tk record -q -g -o "$D" -- "$PROGS/hotloop" 0.3
+	run tk report -i "$D" --flame -o "$BATS_TEST_TMPDIR/r.svg"
+	[ "$status" -eq 0 ]
+	head -c 200 "$BATS_TEST_TMPDIR/r.svg" | grep -q '<svg\|<?xml'
+	grep -q 'hot_spin' "$BATS_TEST_TMPDIR/r.svg"
+	# tracekit flame takes perf.data too, through the same reader
+	run tk flame -o "$BATS_TEST_TMPDIR/f.svg" "$D"
+	[ "$status" -eq 0 ]
+	grep -q 'hot_spin' "$BATS_TEST_TMPDIR/f.svg"
+	run tk diff --flame -o "$BATS_TEST_TMPDIR/d.svg" "$D.old" "$D"
+	[ "$status" -eq 0 ]
+	grep -q 'hot_spin' "$BATS_TEST_TMPDIR/d.svg"
+	# a bad file fails with the reader's message, no SVG left behind
+	head -c 300 "$D" >"$D.cut"
+	run tk report -i "$D.cut" --flame -o "$BATS_TEST_TMPDIR/bad.svg"
+	[ "$status" -eq 1 ]
+	[ ! -e "$BATS_TEST_TMPDIR/bad.svg" ]
+	run tk flame -o "$BATS_TEST_TMPDIR/bad.svg" "$D.cut"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"offset"* ]]
+}
