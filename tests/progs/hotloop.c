@@ -1,6 +1,7 @@
 /*
  * A CPU-bound subject with a known hot function: hot_spin() takes ~90% of the time, warm_spin()
- * ~10%, both called from main via run(). Argument: seconds to run (default 1).
+ * ~10%, both called from main via run(). Argument: seconds to run (default 1), or nROUNDS for a
+ * fixed amount of work (benches compare wall times of the same work).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -25,6 +26,14 @@ __attribute__((noinline)) void warm_spin(unsigned long n)
 	sink = x;
 }
 
+__attribute__((noinline)) void run_rounds(long rounds)
+{
+	while (rounds-- > 0) {
+		hot_spin(900000);
+		warm_spin(100000);
+	}
+}
+
 __attribute__((noinline)) void run(double seconds)
 {
 	struct timespec t0, t;
@@ -39,6 +48,9 @@ __attribute__((noinline)) void run(double seconds)
 
 int main(int argc, char **argv)
 {
-	run(argc > 1 ? atof(argv[1]) : 1.0);
+	if (argc > 1 && argv[1][0] == 'n')
+		run_rounds(atol(argv[1] + 1));
+	else
+		run(argc > 1 ? atof(argv[1]) : 1.0);
 	return 0;
 }
