@@ -118,6 +118,7 @@ def syscalls():
 
 
 def order_flags(vals):
+    # (Only for tables selected by pattern; a spec listing names keeps its order, strace's.)
     # Multi-bit entries first, so O_TMPFILE is named before its O_DIRECTORY bit is consumed;
     # then the headers' own order, which is the order strace's xlat files follow.
     multi = [e for e in vals if e[1] > 0 and bin(e[1]).count("1") > 1]
@@ -132,6 +133,7 @@ def main():
             if s.startswith("="):
                 ENUMS.add(s[1:])
     tables = [(n, k, h, [s.lstrip("=") for s in sels]) for n, k, h, sels in tables]
+    sels_of = {n: sels for n, _, _, sels in tables}
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         futs = [pool.submit(lambda t: values(t[0], t[2], select(t[2], t[3])), t) for t in tables]
         results = [f.result() for f in futs]
@@ -158,7 +160,7 @@ def main():
             if v not in seen or kind == "flags":
                 uniq.append((n, v))
             seen.add(v)
-        if kind == "flags":
+        if kind == "flags" and any(x.startswith("/") for x in sels_of[name]):
             uniq = order_flags(uniq)
         o.append("static const struct tk_xlat_entry tk_xlat_%s_e[] = {" % name)
         o += ['\t{ %dLL, "%s" },' % (v, n) for n, v in uniq]

@@ -105,7 +105,9 @@ static void fmt_statx(struct tk_dec *d, const struct statx *st)
 
 	sb_adds(sb, "{stx_mask=");
 	tk_xlat_flags(sb, &tk_xlat_statx_mask, st->stx_mask, d->opt->xstyle);
-	sb_addf(sb, ", stx_attributes=%#" PRIx64 ", stx_mode=", (uint64_t)st->stx_attributes);
+	sb_adds(sb, ", stx_attributes=");
+	tk_xlat_flags(sb, &tk_xlat_statx_attrs, st->stx_attributes, d->opt->xstyle);
+	sb_adds(sb, ", stx_mode=");
 	fmt_mode(sb, st->stx_mode);
 	sb_addf(sb, ", stx_size=%" PRIu64 ", ...}", (uint64_t)st->stx_size);
 }
@@ -392,7 +394,7 @@ void tk_fmt_struct(struct tk_dec *d, int i, int id, uint64_t addr, size_t size)
 			sb_addc(sb, '|');
 			tk_xlat_flags(sb, &tk_xlat_open_flags, u.how.flags & ~3ULL, d->opt->xstyle);
 		}
-		if (u.how.flags & (O_CREAT | __O_TMPFILE))
+		if ((u.how.flags & O_CREAT) || (u.how.flags & O_TMPFILE) == O_TMPFILE)
 			sb_addf(sb, ", mode=%#03" PRIo64, (uint64_t)u.how.mode);
 		sb_addf(sb, ", resolve=%#" PRIx64 "}", (uint64_t)u.how.resolve);
 		break;

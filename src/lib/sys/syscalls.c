@@ -98,12 +98,17 @@ static void fmt_open_flags(struct tk_dec *d, int i)
 
 static bool open_has_mode1(const struct tk_syscall *sc)
 {
-	return sc->args[1] & (O_CREAT | __O_TMPFILE);
+	return (sc->args[1] & O_CREAT) || (sc->args[1] & O_TMPFILE) == O_TMPFILE;
 }
 
 static bool open_has_mode2(const struct tk_syscall *sc)
 {
-	return sc->args[2] & (O_CREAT | __O_TMPFILE);
+	return (sc->args[2] & O_CREAT) || (sc->args[2] & O_TMPFILE) == O_TMPFILE;
+}
+
+static bool mremap_fixed(const struct tk_syscall *sc)
+{
+	return sc->args[3] & 2 /* MREMAP_FIXED */;
 }
 
 static void fmt_mmap_flags(struct tk_dec *d, int i)
@@ -875,7 +880,7 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	SYS3(mprotect, M, R_INT, PTR, ULONG, FLAGS32(prot_flags)),
 	SYS1(brk, M, R_HEX, PTR),
 	SYS3(madvise, M, R_INT, PTR, ULONG, XVAL(madvise_advice)),
-	SYS5(mremap, M, R_HEX, PTR, ULONG, ULONG, FLAGS32(mremap_flags), PTR),
+	SYS5(mremap, M, R_HEX, PTR, ULONG, ULONG, FLAGS32(mremap_flags), A_(PTR, .shown = mremap_fixed)),
 	SYS3(msync, M, R_INT, PTR, ULONG, FLAGS32(msync_flags)),
 	SYS2(mlock, M, R_INT, PTR, ULONG),
 	SYS2(munlock, M, R_INT, PTR, ULONG),
@@ -1002,18 +1007,18 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	RAW(swapoff, 1, F),
 	RAW(pivot_root, 2, F),
 	RAW(acct, 1, F),
-	RAW(setxattr, 5, F),
-	RAW(lsetxattr, 5, F),
-	RAW(fsetxattr, 5, D),
-	RAW(getxattr, 4, F),
-	RAW(lgetxattr, 4, F),
-	RAW(fgetxattr, 4, D),
-	RAW(listxattr, 3, F),
-	RAW(llistxattr, 3, F),
-	RAW(flistxattr, 3, D),
-	RAW(removexattr, 2, F),
-	RAW(lremovexattr, 2, F),
-	RAW(fremovexattr, 2, D),
+	SYS5(setxattr, F, R_INT, PATH, STR, BUF_IN(3), ULONG, HEX),
+	SYS5(lsetxattr, F, R_INT, PATH, STR, BUF_IN(3), ULONG, HEX),
+	SYS5(fsetxattr, D, R_INT, FD, STR, BUF_IN(3), ULONG, HEX),
+	SYS4(getxattr, F, R_INT, PATH, STR, BUF_OUT, ULONG),
+	SYS4(lgetxattr, F, R_INT, PATH, STR, BUF_OUT, ULONG),
+	SYS4(fgetxattr, D, R_INT, FD, STR, BUF_OUT, ULONG),
+	SYS3(listxattr, F, R_INT, PATH, BUF_OUT, ULONG),
+	SYS3(llistxattr, F, R_INT, PATH, BUF_OUT, ULONG),
+	SYS3(flistxattr, D, R_INT, FD, BUF_OUT, ULONG),
+	SYS2(removexattr, F, R_INT, PATH, STR),
+	SYS2(lremovexattr, F, R_INT, PATH, STR),
+	SYS2(fremovexattr, D, R_INT, FD, STR),
 	RAW(inotify_init, 0, D),
 	RAW(inotify_init1, 1, D),
 	RAW(inotify_add_watch, 3, D | F),
@@ -1028,7 +1033,7 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	RAW(copy_file_range, 6, D),
 	RAW(sync_file_range, 4, D),
 	RAW(readahead, 3, D),
-	RAW(fadvise64, 4, D),
+	SYS4(fadvise64, D, R_INT, FD, LONG, LONG, XVAL(fadvise_advice)),
 	RAW(io_uring_setup, 2, D),
 	RAW(io_uring_enter, 6, D | S),
 	RAW(io_uring_register, 4, D),

@@ -49,6 +49,10 @@ static void flag_names(struct strbuf *sb, const struct tk_xlat *x, uint64_t val)
 
 void tk_xlat_flags(struct strbuf *sb, const struct tk_xlat *x, uint64_t val, enum tk_xlat_style st)
 {
+	if (!val && st != TK_XLAT_RAW && tk_xlat_name(x, 0)) {
+		sb_adds(sb, tk_xlat_name(x, 0)); /* PROT_NONE */
+		return;
+	}
 	if (st == TK_XLAT_RAW || !val) {
 		sb_addf(sb, "%#" PRIx64, val);
 		return;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# Exact-output tests, strace's way: each tests/progs/sys_*.c makes syscalls with known arguments and
+# prints the lines `tracekit trace` must print for them; the trace must contain exactly those lines,
+# in order, from the first one on (before it: the dynamic loader's calls; after: stdout's write).
+load helpers
+
+# check_prog PROG [TRACER]: TRACER defaults to tracekit; `strace` checks the expectations themselves.
+check_prog() {
+	local prog=$PROGS/$1 set exp out n first start
+	set=$("$prog" --set)
+	exp=$BATS_TEST_TMPDIR/expected
+	out=$BATS_TEST_TMPDIR/trace
+	if [ "${2:-}" = strace ]; then
+		strace -e trace="$set" -o "$out" -- "$prog" > "$exp"
+	else
+		"$TRACEKIT" trace -e trace="$set" -o "$out" -- "$prog" > "$exp"
+	fi
+	n=$(($(wc -l < "$exp") - 1))
+	first=$(head -1 "$exp")
+	start=$(grep -nxF -- "$first" "$out" | head -1 | cut -d: -f1)
+	[ -n "$start" ] || { echo "first expected line not in the trace: $first"; cat "$out"; return 1; }
+	diff -u <(head -n "$n" "$exp") <(tail -n +"$start" "$out" | head -n "$n")
+	[ "$(tail -1 "$out")" = "$(tail -1 "$exp")" ]
+}
+
+@test "decoders: file and descriptor syscalls" {
+	check_prog sys_file
+}
+
+@test "decoders: memory syscalls" {
+	check_prog sys_mem
+}
+
+@test "decoders: the expected lines are strace's own (Debian strace as oracle)" {
+	require_cmd strace
+	for p in $PROGS/sys_*; do
+		check_prog "${p##*/}" strace || { echo "strace disagrees with ${p##*/}"; return 1; }
+	done
+}
