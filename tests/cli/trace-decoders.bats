@@ -37,3 +37,15 @@ check_prog() {
 		check_prog "${p##*/}" strace || { echo "strace disagrees with ${p##*/}"; return 1; }
 	done
 }
+
+@test "decoders: process and signal syscalls, signal delivery" {
+	check_prog sys_proc
+}
+
+@test "decoders: network syscalls (loopback TCP, AF_UNIX)" {
+	check_prog sys_net
+}
+
+@test "decoders: polling, event fds, timers, time, getrandom" {
+	check_prog sys_poll
+}

@@ -42,7 +42,7 @@ __attribute__((format(printf, 1, 2))) static void expect_raw(const char *fmt, ..
 }
 
 /* "-1 ENOENT (No such file or directory)" for the errno of the last call. */
-static const char *err_ret(const char *name)
+__attribute__((unused)) static const char *err_ret(const char *name)
 {
 	static char buf[8][128];
 	static int i;
@@ -52,7 +52,7 @@ static const char *err_ret(const char *name)
 	return b;
 }
 
-static const char *num(long v)
+__attribute__((unused)) static const char *num(long v)
 {
 	static char buf[8][32];
 	static int i;
