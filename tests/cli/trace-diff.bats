@@ -26,8 +26,8 @@ for line in open(sys.argv[1]):
     if not m:
         continue
     ret = line.rsplit(" = ", 1)[-1] if " = " in line else "?"
-    # a signal handler's return and interrupted waits come and go with timing
-    if m.group(1) in ("rt_sigreturn", "restart_syscall") or "ERESTART" in ret:
+    # a signal handler's return, interrupted waits and futex contention come and go with timing
+    if m.group(1) in ("rt_sigreturn", "restart_syscall", "futex") or "ERESTART" in ret:
         continue
     ret = re.sub(r"0x[0-9a-f]+", "ADDR", ret)
     ret = re.sub(r"\b\d{3,}\b", "N", ret)
