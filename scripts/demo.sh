@@ -94,19 +94,18 @@ sleep 0.5
 T0=$SECONDS
 
 # --- the observers, one after another inside the load window ---
-# run_for SECS NAME CMD...: run a tracekit command for SECS seconds (then SIGINT, as Ctrl-C),
-# stdout to NAME.txt and stderr to NAME.err. Fails unless it exited 0 (also after SIGINT).
+# run_for SECS NAME CMD...: run a command for SECS seconds, then SIGINT it as Ctrl-C would (KILL
+# if it is still there 5 s later); stdout to NAME.txt, stderr to NAME.err. Its exit status.
 run_for() {
-	local secs=$1 name=$2 rc=0 pid
+	local secs=$1 name=$2 rc=0
 	shift 2
-	"$@" >"$OUT/$name.txt" 2>"$OUT/$name.err" &
-	pid=$!
-	PIDS+=("$pid")
-	sleep "$secs"
-	kill -INT "$pid" 2>/dev/null || true
-	wait "$pid" || rc=$?
-	forget "$pid"
-	return $rc
+	# in a subshell that outlives timeout, so a KILL is reported here and not as bash's "Killed"
+	(timeout --preserve-status -s INT -k 5 "$secs" "$@" >"$OUT/$name.txt" 2>"$OUT/$name.err"
+		exit $?) 2>/dev/null || rc=$?
+	if [ "$rc" = 137 ]; then
+		echo "demo: '$*' did not exit within 5 s of SIGINT: killed" >>"$OUT/$name.err"
+	fi
+	return "$rc"
 }
 
 # A failed step is reported and the demo goes on; the syscall summary is the one step that makes
@@ -114,7 +113,7 @@ run_for() {
 TRACE_FAILED=0
 step_failed() {
 	say "  FAILED: $1 (see $OUT/$2.err)"
-	sed 's/^/    /' "$OUT/$2.err" | head -5 | tee -a "$OUT/summary.txt"
+	tail -3 "$OUT/$2.err" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -124,8 +123,8 @@ fi
 
 # 1. syscall summary of every httpd thread: the strace -c of the demo
 if have trace; then
-	say "trace:   tracekit trace -c -f -p $HTTPD_PID for 4 s -> $OUT/syscalls.txt"
-	if run_for 4 trace "$TK" trace -c -f -p "$HTTPD_PID" -o "$OUT/syscalls.txt" &&
+	say "trace:   tracekit trace -c -f -p $HTTPD_PID for 3 s -> $OUT/syscalls.txt"
+	if run_for 3 trace "$TK" trace -c -f -p "$HTTPD_PID" -o "$OUT/syscalls.txt" &&
 		[ -s "$OUT/syscalls.txt" ]; then
 		head -12 "$OUT/syscalls.txt" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
 	else
@@ -136,19 +135,25 @@ else
 	say "skipped: tracekit trace $NOT_HERE"
 fi
 
-# 2. CPU profile of httpd and its flame graph
+# 2. CPU profile of httpd, its top functions and its flame graph
 if have record; then
-	say "record:  tracekit record -F 199 -g -p $HTTPD_PID for 3 s -> $OUT/perf.data"
-	if run_for 3 record "$TK" record -F 199 -g -p "$HTTPD_PID" -o "$OUT/perf.data" &&
-		[ -s "$OUT/perf.data" ]; then
+	say "record:  tracekit record -F 499 -g -p $HTTPD_PID --duration 2 -> $OUT/perf.data"
+	if run_for 10 record "$TK" record -F 499 -g -p "$HTTPD_PID" --duration 2 \
+		-o "$OUT/perf.data" && [ -s "$OUT/perf.data" ]; then
 		if have report; then
-			"$TK" report -i "$OUT/perf.data" --stdio >"$OUT/report.txt" 2>"$OUT/report.err" ||
-				step_failed "tracekit report" report
+			if "$TK" report -i "$OUT/perf.data" --no-children --max-rows 15 \
+				>"$OUT/report.txt" 2>"$OUT/report.err"; then
+				say "report:  top functions in $OUT/report.txt"
+				grep -v '^#' "$OUT/report.txt" | grep -v '^$' | head -6 | sed 's/^/    /' |
+					tee -a "$OUT/summary.txt"
+			else
+				step_failed "tracekit report -i $OUT/perf.data" report
+			fi
 		fi
 		if have flame; then
-			if "$TK" flame "$OUT/perf.data" -o "$OUT/flame.svg" 2>"$OUT/flame.err" &&
-				[ -s "$OUT/flame.svg" ]; then
-				say "flame:   $OUT/flame.svg (open in a browser)"
+			if "$TK" flame --title "demo httpd under load" "$OUT/perf.data" \
+				-o "$OUT/flame.svg" 2>"$OUT/flame.err" && [ -s "$OUT/flame.svg" ]; then
+				say "flame:   $OUT/flame.svg (open it in a browser)"
 			else
 				step_failed "tracekit flame $OUT/perf.data" flame
 			fi
@@ -162,11 +167,27 @@ else
 	say "skipped: tracekit record $NOT_HERE (CPU profile and flame graph)"
 fi
 
-# 3. scheduler tracepoints of httpd through a private tracefs instance
+# 3. software counters of httpd (perf stat)
+if have stat; then
+	say "stat:    tracekit stat -p $HTTPD_PID --duration 1 -> $OUT/stat.txt"
+	if run_for 10 stat "$TK" stat -p "$HTTPD_PID" --duration 1 -o "$OUT/stat.txt" &&
+		[ -s "$OUT/stat.txt" ]; then
+		grep -v '^ *$' "$OUT/stat.txt" | head -8 | sed 's/^/    /' | tee -a "$OUT/summary.txt"
+	else
+		step_failed "tracekit stat -p $HTTPD_PID" stat
+	fi
+else
+	say "skipped: tracekit stat $NOT_HERE (counters)"
+fi
+
+# 4. scheduler tracepoints of httpd through a private tracefs instance
 if have ftrace; then
-	say "ftrace:  tracekit ftrace stream -e sched:sched_switch -p $HTTPD_PID for 2 s -> $OUT/ftrace.txt"
-	run_for 2 ftrace "$TK" ftrace stream -e sched:sched_switch -p "$HTTPD_PID" ||
+	say "ftrace:  tracekit ftrace stream -e sched:sched_switch -p $HTTPD_PID for 1 s -> $OUT/ftrace.txt"
+	if run_for 1 ftrace "$TK" ftrace stream -e sched:sched_switch -p "$HTTPD_PID"; then
+		say "         $(wc -l <"$OUT/ftrace.txt") events"
+	else
 		step_failed "tracekit ftrace stream" ftrace
+	fi
 else
 	say "skipped: tracekit ftrace $NOT_HERE (tracepoints)"
 fi
