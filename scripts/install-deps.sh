@@ -7,7 +7,7 @@ set -eu
 BUILD="gcc make pkg-config python3 clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
        libtraceevent-dev libtracefs-dev libcmocka-dev"
 # tests and benches: oracles (strace, perf, trace-cmd), TAP runners, fuzzing runtime
-TEST="bats strace linux-perf trace-cmd libclang-rt-14-dev protobuf-compiler wrk
+TEST="bats curl strace linux-perf trace-cmd libclang-rt-14-dev protobuf-compiler wrk
       chromium chromium-driver"
 
 case "${1:-all}" in

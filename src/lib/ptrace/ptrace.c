@@ -409,15 +409,17 @@ static void detach_all(struct ptracer *t)
 			}
 			if (!WIFSTOPPED(status))
 				continue;
-			if ((unsigned)status >> 16 == PTRACE_EVENT_STOP)
-				break;
 			if ((unsigned)status >> 16 == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
 				/* a pending signal: hand it over with the detach */
 				sig = WSTOPSIG(status);
-				break;
 			}
-			/* a syscall or event stop: the interrupt is still pending, let it come */
-			ptrace(PTRACE_CONT, k->tid, NULL, NULL);
+			/*
+			 * Any ptrace-stop will do for the detach: a syscall or event stop is not
+			 * followed by our interrupt's stop, because the kernel drops a pending
+			 * PTRACE_INTERRUPT when the tracee takes another trap (ptrace_stop clears
+			 * JOBCTL_TRAP_STOP), so waiting on for it would hang.
+			 */
+			break;
 		}
 		if (sig >= 0) {
 			ptrace(PTRACE_DETACH, k->tid, NULL, (void *)(uintptr_t)sig);
