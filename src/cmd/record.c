@@ -17,6 +17,8 @@
 #include "lib/perf/event.h"
 #include "lib/perf/perfdata.h"
 #include "lib/perf/synth.h"
+#include "lib/perf/tracedata.h"
+#include "lib/tracefs/mount.h"
 #include "lib/perf/workload.h"
 #include "lib/sym/elf.h"
 #include "lib/sym/kernel.h"
@@ -327,7 +329,7 @@ int cmd_record(int argc, char **argv)
 	int npids = 0, c, i, ret = TK_EXIT_OK, status = 0, rc;
 	struct sigaction sa;
 	struct utsname uts;
-	struct strbuf cmdline = STRBUF_INIT;
+	struct strbuf cmdline = STRBUF_INIT, tracing = STRBUF_INIT;
 	FILE *fp = NULL;
 
 	memset(&r, 0, sizeof(r));
@@ -422,6 +424,8 @@ int cmd_record(int argc, char **argv)
 		a->disabled = 1;
 		a->sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 				 PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD | (callchain ? PERF_SAMPLE_CALLCHAIN : 0);
+		if (a->type == PERF_TYPE_TRACEPOINT)
+			a->sample_type |= PERF_SAMPLE_RAW; /* the fields, decoded with the formats in TRACING_DATA */
 		if (period || a->type == PERF_TYPE_TRACEPOINT) {
 			a->sample_period = period ? (uint64_t)period : 1;
 		} else {
@@ -507,6 +511,25 @@ int cmd_record(int argc, char **argv)
 		r.w.osrelease = uts.release;
 	}
 	r.w.cmdline = cmdline.len ? cmdline.buf : NULL;
+	{
+		const char *tps[MAX_EVENTS];
+		size_t ntp = 0;
+		char dir[512];
+
+		for (i = 0; i < r.nev; i++)
+			if (r.attrs[i].attr.type == PERF_TYPE_TRACEPOINT)
+				tps[ntp++] = r.names[i];
+		/* the event was parsed, so tracefs is mounted */
+		if (ntp && !tk_tracefs_find(dir, sizeof(dir))) {
+			rc = tk_tracing_data(dir, tps, ntp, &tracing);
+			if (rc) {
+				ret = cmd_err("record", "cannot read the tracepoint formats: %s", strerror(-rc));
+				goto out;
+			}
+			r.w.tracing_data = tracing.buf;
+			r.w.tracing_len = tracing.len;
+		}
+	}
 	{
 		struct tk_synth s = { .sample_type = r.attrs[0].attr.sample_type, .id = r.attrs[0].ids[0],
 				      .emit = emit, .arg = &r, .on_file = note_file };
@@ -640,6 +663,7 @@ out:
 	free(t.tids);
 	free(pids);
 	sb_release(&cmdline);
+	sb_release(&tracing);
 	signal(SIGCHLD, SIG_DFL);
 	if (sig_pipe[0] >= 0) {
 		close(sig_pipe[0]);

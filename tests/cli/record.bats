@@ -93,3 +93,15 @@ assert rows["hot_spin"]["self"] > 50, rows["hot_spin"]
 	run tk record -e nosuchevent -- /bin/true
 	[ "$status" -eq 2 ]
 }
+
+@test "record -e tracepoint: raw fields and their formats, so perf script decodes them" {
+	require_cmd perf
+	run tk record -q -e sched:sched_process_exec -o "$D" -- sh -c '/bin/true; /bin/true'
+	[ "$status" -eq 0 ]
+	run perf script -i "$D"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c 'sched:sched_process_exec: filename=/bin/true')" -eq 2 ]
+	run tk report -i "$D" --sort comm -n
+	[[ "$output" == *"of event 'sched:sched_process_exec'"* ]]
+	[[ "$output" == *"true"* ]]
+}

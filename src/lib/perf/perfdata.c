@@ -834,21 +834,25 @@ static void write_event_desc(struct pd_writer *w)
 
 int pd_writer_finish(struct pd_writer *w)
 {
-	static const int bits[] = { PD_FEAT_BUILD_ID, PD_FEAT_HOSTNAME, PD_FEAT_OSRELEASE, PD_FEAT_ARCH,
-				    PD_FEAT_CMDLINE, PD_FEAT_EVENT_DESC };
-	enum { NF = sizeof(bits) / sizeof(bits[0]) };
+	static const int all_bits[] = { PD_FEAT_TRACING_DATA, PD_FEAT_BUILD_ID, PD_FEAT_HOSTNAME, PD_FEAT_OSRELEASE,
+					PD_FEAT_ARCH, PD_FEAT_CMDLINE, PD_FEAT_EVENT_DESC };
+	enum { NF = sizeof(all_bits) / sizeof(all_bits[0]) };
+	const int *bits = w->tracing_len ? all_bits : all_bits + 1;
+	size_t nf = w->tracing_len ? NF : NF - 1, i;
 	uint64_t feat[4] = { 0 }, table, sec[NF][2];
-	size_t i;
 
 	if (w->err)
 		return w->err;
 	table = w->data_off + w->data_size;
 	memset(sec, 0, sizeof(sec));
-	wr(w, sec, sizeof(sec));
-	for (i = 0; i < NF; i++) {
+	wr(w, sec, nf * 16);
+	for (i = 0; i < nf; i++) {
 		sec[i][0] = wpos(w);
 		feat[bits[i] / 64] |= 1ULL << (bits[i] % 64);
 		switch (bits[i]) {
+		case PD_FEAT_TRACING_DATA:
+			wr(w, w->tracing_data, w->tracing_len);
+			break;
 		case PD_FEAT_BUILD_ID:
 			write_buildids(w);
 			break;
@@ -875,7 +879,7 @@ int pd_writer_finish(struct pd_writer *w)
 	}
 	if (fseek(w->fp, (long)table, SEEK_SET) && !w->err)
 		w->err = -errno;
-	wr(w, sec, sizeof(sec));
+	wr(w, sec, nf * 16);
 	write_header(w, w->attrs_off, w->nattrs * (sizeof(struct perf_event_attr) + 16), feat);
 	if (!w->err && fflush(w->fp))
 		w->err = -errno;

@@ -159,6 +159,8 @@ struct pd_writer {
 	struct pd_buildid *bids;
 	size_t nbids, bids_cap;
 	char *hostname, *osrelease, *cmdline; /* optional */
+	const void *tracing_data;	/* optional TRACING_DATA feature (tracedata.h) */
+	size_t tracing_len;
 	int err;
 };
 
