@@ -13,50 +13,66 @@ static int cmp_ksym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/*
+ * By hand rather than sscanf: /proc/kallsyms has ~120k lines and this runs on every report with
+ * kernel frames. Names and modules point into a private copy of the text, split in place.
+ */
 int tk_kallsyms_parse(struct tk_kallsyms *k, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	char *p, *end;
 	size_t cap = 0;
 
 	memset(k, 0, sizeof(*k));
+	k->buf = malloc(len + 1);
+	if (!k->buf)
+		return -ENOMEM;
+	memcpy(k->buf, text, len);
+	k->buf[len] = 0;
+	p = k->buf;
+	end = k->buf + len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[512], type, name[256], mod[128];
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *name, *e, type;
 		unsigned long long addr;
-		int n;
 
-		if (ll < sizeof(line)) {
-			memcpy(line, p, ll);
-			line[ll] = 0;
-			mod[0] = 0;
-			n = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
-			if (n >= 3 && (type == 't' || type == 'T' || type == 'w' || type == 'W')) {
-				struct tk_ksym *s;
-				if (k->n == cap) {
-					struct tk_ksym *ns;
-					cap = cap ? cap * 2 : 4096;
-					ns = realloc(k->syms, cap * sizeof(*ns));
-					if (!ns) {
-						tk_kallsyms_free(k);
-						return -ENOMEM;
-					}
-					k->syms = ns;
-				}
-				s = &k->syms[k->n];
-				s->addr = addr;
-				s->name = strdup(name);
-				s->module = n == 4 && mod[0] ? strdup(mod) : NULL;
-				if (!s->name) {
-					tk_kallsyms_free(k);
-					return -ENOMEM;
-				}
-				k->n++;
-				if (!strcmp(name, "_text") && !k->text)
-					k->text = addr;
+		if (!nl)
+			nl = end;
+		*nl = 0;
+		addr = strtoull(p, &e, 16);
+		if (e == p || e[0] != ' ' || !e[1] || e[2] != ' ')
+			goto next;
+		type = e[1];
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			goto next;
+		name = e + 3;
+		e = name + strcspn(name, "\t ");
+		if (e == name)
+			goto next;
+		if (k->n == cap) {
+			struct tk_ksym *ns;
+			cap = cap ? cap * 2 : 4096;
+			ns = realloc(k->syms, cap * sizeof(*ns));
+			if (!ns) {
+				tk_kallsyms_free(k);
+				return -ENOMEM;
+			}
+			k->syms = ns;
+		}
+		k->syms[k->n].addr = addr;
+		k->syms[k->n].name = name;
+		k->syms[k->n].module = NULL;
+		if (*e) {
+			char *mod = strchr(e + 1, '[');
+			*e = 0;
+			if (mod && strchr(mod, ']')) {
+				*strchr(mod, ']') = 0;
+				k->syms[k->n].module = mod + 1;
 			}
 		}
-		p += ll + 1;
+		if (!k->text && !strcmp(name, "_text"))
+			k->text = addr;
+		k->n++;
+next:
+		p = nl + 1;
 	}
 	if (k->n)
 		qsort(k->syms, k->n, sizeof(*k->syms), cmp_ksym);
@@ -119,13 +135,8 @@ const struct tk_ksym *tk_kallsyms_find(const struct tk_kallsyms *k, uint64_t add
 
 void tk_kallsyms_free(struct tk_kallsyms *k)
 {
-	size_t i;
-
-	for (i = 0; i < k->n; i++) {
-		free(k->syms[i].name);
-		free(k->syms[i].module);
-	}
 	free(k->syms);
+	free(k->buf);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -11,6 +11,7 @@ struct tk_ksym {
 };
 
 struct tk_kallsyms {
+	char *buf; /* the file, split in place: names point into it */
 	struct tk_ksym *syms; /* sorted by address, text symbols only */
 	size_t n;
 	uint64_t text; /* the address of _text, 0 if unknown */
