@@ -126,3 +126,17 @@ assert abs(r["delta"] - (r["new"] - r["baseline"])) < 1e-6
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"offset"* ]]
 }
+
+@test "JIT code resolves through /tmp/perf-PID.map, as in perf report" {
+	require_root
+	pid=$(tk record -q -o "$D" -- "$PROGS/jitloop" 0.4)
+	[ -n "$pid" ]
+	run tk report -i "$D" --no-children --sort dso,sym --json
+	rm -f "/tmp/perf-$pid.map"
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+rows = json.loads(sys.argv[1])["events"][0]["rows"]
+assert rows[0]["sym"] == "jit_spin" and rows[0]["dso"] == "[JIT]", rows[0]
+' "$output"
+}
