@@ -559,88 +559,76 @@ static void clear_tracer(struct tk_tfs *t)
 	tk_tfs_write_file(path, "nop", false);
 }
 
-static int cmd_record(int argc, char **argv)
+/* The spool and the temporary output live beside FILE, so the final rename is atomic. */
+static void output_dir(const char *output, char *dir, size_t len)
 {
-	struct opts o;
-	struct tk_tfs t;
+	char *slash;
+
+	snprintf(dir, len, "%s", output);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	else
+		snprintf(dir, len, ".");
+}
+
+int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output)
+{
 	struct tk_recorder rec;
 	struct child ch = { .pid = -1 };
 	struct strbuf meta = STRBUF_INIT;
 	struct utsname un;
-	char tmp[4096], dir[4096], *slash, host[256] = "";
+	char tmp[4096], dir[4096], host[256] = "";
 	int ret, fd, i, status = 0, rc = TK_EXIT_OK;
 	uint64_t bytes = 0, lost = 0;
 	double start;
 	time_t wall = time(NULL);
 
-	ret = parse_opts("ftrace record", argc, argv, &o, true);
+	output_dir(output, dir, sizeof(dir));
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
+	ret = tk_recorder_start(&rec, t, dir);
 	if (ret)
-		return ret < 0 ? TK_EXIT_OK : ret;
-	ftrace_signals();
-	/* the spool and the temporary output live beside FILE, so the final rename is atomic */
-	snprintf(dir, sizeof(dir), "%s", o.output);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	else
-		snprintf(dir, sizeof(dir), ".");
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", o.output, (int)getpid());
-	if ((ret = setup_instance(&t, &o)))
-		return ret;
-	if (o.tracer && (ret = set_tracer(&t, &o))) {
-		clear_tracer(&t);
-		tk_tfs_close(&t);
-		return ret;
-	}
-	ret = tk_recorder_start(&rec, &t, dir);
-	if (ret) {
-		cmd_err(o.run.cmd, "cannot start the per-CPU readers: %s", tk_tfs_error(&t)[0] ? tk_tfs_error(&t) :
-			strerror(-ret));
-		tk_tfs_close(&t);
-		return TK_EXIT_FAIL;
-	}
-	if (arm(&t, &o.run, &ch)) {
+		return cmd_err(r->cmd, "cannot start the per-CPU readers: %s",
+			       tk_tfs_error(t)[0] ? tk_tfs_error(t) : strerror(-ret));
+	if (arm(t, r, &ch)) {
 		tk_recorder_stop(&rec);
 		tk_recorder_free(&rec);
-		tk_tfs_close(&t);
 		return TK_EXIT_FAIL;
 	}
 	start = now_s();
-	while (!run_over(&o.run, &ch, start, &status))
+	while (!run_over(r, &ch, start, &status))
 		usleep(50000);
-	tk_tfs_tracing(&t, false);
-	if (o.tracer)
-		clear_tracer(&t);
+	tk_tfs_tracing(t, false);
+	if (r->function_tracer)
+		clear_tracer(t);
 	ret = tk_recorder_stop(&rec);
 	if (ret)
-		cmd_err(o.run.cmd, "reading the ring buffer failed: %s", strerror(-ret));
-	if (o.run.argv && ch.pid < 0)
+		cmd_err(r->cmd, "reading the ring buffer failed: %s", strerror(-ret));
+	if (r->argv && ch.pid < 0)
 		rc = exit_code(status);
-	else if (ch.pid > 0)
-		waitpid(ch.pid, &status, WNOHANG);
 
 	uname(&un);
 	gethostname(host, sizeof(host) - 1);
 	sb_addf(&meta, "tool=tracekit\nhostname=%s\nkernel=%s %s %s\nrecorded_at=%lld\nduration_s=%.3f\n", host,
 		un.sysname, un.release, un.machine, (long long)wall, now_s() - start);
-	if (o.run.argv) {
+	if (r->argv) {
 		sb_adds(&meta, "command=");
-		for (i = 0; o.run.argv[i]; i++)
-			sb_addf(&meta, "%s%s", i ? " " : "", o.run.argv[i]);
+		for (i = 0; r->argv[i]; i++)
+			sb_addf(&meta, "%s%s", i ? " " : "", r->argv[i]);
 		sb_addc(&meta, '\n');
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		ret = cmd_err(o.run.cmd, "cannot create %s: %s", tmp, strerror(errno));
+		ret = cmd_err(r->cmd, "cannot create %s: %s", tmp, strerror(errno));
 	} else {
 		ret = tk_recorder_save(&rec, fd, sb_str(&meta));
 		if (!ret && fsync(fd))
 			ret = -errno;
 		close(fd);
-		if (ret || rename(tmp, o.output)) {
+		if (ret || rename(tmp, output)) {
 			/* never leave a partial file looking whole */
 			unlink(tmp);
-			ret = cmd_err(o.run.cmd, "cannot write %s: %s", o.output, strerror(ret ? -ret : errno));
+			ret = cmd_err(r->cmd, "cannot write %s: %s", output, strerror(ret ? -ret : errno));
 		}
 	}
 	if (!ret) {
@@ -653,13 +641,38 @@ static int cmd_record(int argc, char **argv)
 				(unsigned long long)rec.cpus[i].bytes, (unsigned long long)s->read_events,
 				(unsigned long long)s->overrun, (unsigned long long)s->dropped);
 		}
-		fprintf(stderr, "tracekit ftrace record: wrote %s (%llu bytes of events, %llu lost)\n", o.output,
+		fprintf(stderr, "tracekit %s: wrote %s (%llu bytes of events, %llu lost)\n", r->cmd, output,
 			(unsigned long long)bytes, (unsigned long long)lost);
 	}
 	sb_release(&meta);
 	tk_recorder_free(&rec);
-	tk_tfs_close(&t);
 	return ret ? TK_EXIT_FAIL : rc;
+}
+
+static int cmd_record(int argc, char **argv)
+{
+	struct opts o;
+	struct tk_tfs t;
+	int ret;
+
+	ret = parse_opts("ftrace record", argc, argv, &o, true);
+	if (ret)
+		return ret < 0 ? TK_EXIT_OK : ret;
+	ftrace_signals();
+	if ((ret = setup_instance(&t, &o)))
+		return ret;
+	if (o.tracer) {
+		o.run.function_tracer = true;
+		ret = set_tracer(&t, &o);
+		if (ret) {
+			clear_tracer(&t);
+			tk_tfs_close(&t);
+			return ret;
+		}
+	}
+	ret = ftrace_record_run(&t, &o.run, o.output);
+	tk_tfs_close(&t);
+	return ret;
 }
 
 /* --- report --- */

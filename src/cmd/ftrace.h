@@ -14,6 +14,7 @@ struct ftrace_run {
 	double duration;	/* seconds; 0 = until Ctrl-C or the command exits */
 	bool json;
 	long limit;		/* stop after this many events (0 = no limit) */
+	bool function_tracer;	/* current_tracer was set: put nop back at the end */
 };
 
 /* Signal flag and handlers (SIGINT/SIGTERM/SIGHUP set it; SIGPIPE ignored). */
@@ -25,5 +26,8 @@ void ftrace_signals(void);
  * Returns the exit code: the traced command's status when there is one.
  */
 int ftrace_stream_run(struct tk_tfs *t, struct ftrace_run *r);
+
+/* Record the configured instance into output (tracekit file). Returns the exit code. */
+int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output);
 
 #endif
