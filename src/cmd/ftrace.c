@@ -24,6 +24,7 @@
 #include "lib/tracefs/decode.h"
 #include "lib/tracefs/rawfile.h"
 #include "lib/tracefs/reader.h"
+#include "lib/tracefs/report.h"
 #include "lib/tracefs/session.h"
 #include "lib/util/json.h"
 #include "lib/util/strbuf.h"
@@ -438,8 +439,14 @@ int ftrace_stream_run(struct tk_tfs *t, struct ftrace_run *r)
 	if (ret)
 		return tfs_fail(t, r->cmd, "cannot open the per-CPU buffers");
 	ret = tk_dec_init(&d, live.subbuf_size, (int)sizeof(long));
-	if (!ret)
+	if (!ret) {
 		ret = tk_dec_load_instance(&d, t);
+		if (ret > 0)
+			fprintf(stderr, "tracekit %s: %d event formats could not be parsed; those events show raw\n",
+				r->cmd, ret);
+		if (ret > 0)
+			ret = 0;
+	}
 	its = calloc((size_t)live.ncpus, sizeof(*its));
 	for (i = 0; !ret && its && i < live.ncpus; i++)
 		ret = tk_cpu_iter_init(&its[i], &d, i, NULL, 0);
@@ -676,132 +683,6 @@ static int cmd_record(int argc, char **argv)
 }
 
 /* --- report --- */
-struct report {
-	struct tk_dec d;
-	struct tk_rf rf;
-	struct tk_cpu_iter *its;
-	int nits;
-	int *its_cpu;
-};
-
-static int report_open(struct report *rp, const void *buf, size_t len, char *why, size_t wlen)
-{
-	char v[64];
-	int subbuf = 4096, lsize = 8, ret;
-	size_t i;
-
-	memset(rp, 0, sizeof(*rp));
-	ret = tk_rf_parse(buf, len, &rp->rf);
-	if (ret) {
-		snprintf(why, wlen, "%s", ret == -EINVAL ? "not a tracekit ftrace file" :
-			 ret == -EPROTO ? "truncated or corrupt file" : strerror(-ret));
-		return ret;
-	}
-	if (!tk_rf_meta(&rp->rf, "subbuf_size", v, sizeof(v)))
-		subbuf = atoi(v);
-	if (!tk_rf_meta(&rp->rf, "long_size", v, sizeof(v)))
-		lsize = atoi(v);
-	ret = tk_dec_init(&rp->d, subbuf, lsize);
-	if (ret) {
-		snprintf(why, wlen, "bad sub-buffer or long size in the file");
-		tk_rf_free(&rp->rf);
-		return ret;
-	}
-	rp->its = calloc(rp->rf.nsecs ? rp->rf.nsecs : 1, sizeof(*rp->its));
-	if (!rp->its) {
-		snprintf(why, wlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (i = 0; i < rp->rf.nsecs; i++) {
-		const struct tk_rf_section *s = &rp->rf.secs[i];
-		const char *text = (const char *)s->data;
-
-		switch (s->type) {
-		case TK_RF_HEADER_PAGE:
-			if (tk_dec_header_page(&rp->d, text, s->len)) {
-				snprintf(why, wlen, "bad header_page");
-				return -EPROTO;
-			}
-			break;
-		case TK_RF_FORMAT: {
-			const char *nul = memchr(text, 0, s->len);
-
-			if (!nul || tk_dec_add_format(&rp->d, text, nul + 1, s->len - (size_t)(nul + 1 - text))) {
-				snprintf(why, wlen, "bad event format in section %zu", i);
-				return -EPROTO;
-			}
-			break;
-		}
-		case TK_RF_CMDLINES:
-			tk_dec_add_cmdlines(&rp->d, text, s->len);
-			break;
-		case TK_RF_CPU_DATA:
-			if (tk_cpu_iter_init(&rp->its[rp->nits], &rp->d, (int)s->cpu, s->data, s->len)) {
-				snprintf(why, wlen, "out of memory");
-				return -ENOMEM;
-			}
-			rp->nits++;
-			break;
-		}
-	}
-	return 0;
-}
-
-static void report_close(struct report *rp)
-{
-	int i;
-
-	for (i = 0; i < rp->nits; i++)
-		tk_cpu_iter_free(&rp->its[i]);
-	free(rp->its);
-	tk_dec_free(&rp->d);
-	tk_rf_free(&rp->rf);
-}
-
-/* Per-CPU stats lines (# comments in text; objects in JSON). */
-static void report_stats(struct report *rp, struct json_writer *w, struct strbuf *sb)
-{
-	size_t i;
-	int k;
-
-	for (i = 0; i < rp->rf.nsecs; i++) {
-		const struct tk_rf_section *s = &rp->rf.secs[i];
-		struct tk_cpu_stats st = { 0 };
-		char *text;
-		uint64_t missed = 0, bad = 0, events = 0;
-
-		if (s->type != TK_RF_CPU_STATS)
-			continue;
-		text = strndup((const char *)s->data, s->len);
-		if (!text)
-			continue;
-		tk_cpu_stats_parse(text, &st);
-		free(text);
-		for (k = 0; k < rp->nits; k++)
-			if (rp->its[k].cpu == (int)s->cpu) {
-				missed += rp->its[k].missed;
-				bad += rp->its[k].bad_pages;
-				events += rp->its[k].events;
-			}
-		if (w) {
-			json_obj_begin(w);
-			json_kuint(w, "cpu", s->cpu);
-			json_kuint(w, "events", events);
-			json_kuint(w, "overrun", st.overrun);
-			json_kuint(w, "dropped", st.dropped);
-			json_kuint(w, "commit_overrun", st.commit_overrun);
-			json_kuint(w, "missed", missed);
-			json_kuint(w, "corrupt_pages", bad);
-			json_obj_end(w);
-		} else {
-			sb_addf(sb, "# cpu%u: events %llu, overrun %llu, dropped %llu, commit overrun %llu, missed %llu%s\n",
-				s->cpu, (unsigned long long)events, (unsigned long long)st.overrun,
-				(unsigned long long)st.dropped, (unsigned long long)st.commit_overrun,
-				(unsigned long long)missed, bad ? ", CORRUPT PAGES SKIPPED" : "");
-		}
-	}
-}
-
 static const char *const report_usage[] = {
 	"tracekit ftrace report [--json | --format text|json|perfetto] FILE",
 	NULL,
@@ -811,7 +692,7 @@ static int cmd_report(int argc, char **argv)
 {
 	const char *cmd = "ftrace report", *fmt = "text";
 	struct opts o;
-	struct report rp;
+	struct tk_report rp;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	struct tk_merge m;
@@ -846,14 +727,14 @@ static int cmd_report(int argc, char **argv)
 	close(fd);
 	if (map == MAP_FAILED)
 		return cmd_err(cmd, "cannot map %s: %s", o.run.argv[0], strerror(errno));
-	ret = report_open(&rp, map, (size_t)st.st_size, why, sizeof(why));
+	ret = tk_report_open(&rp, map, (size_t)st.st_size, why, sizeof(why));
 	if (ret) {
-		report_close(&rp);
+		tk_report_close(&rp);
 		munmap(map, (size_t)st.st_size);
 		return cmd_err(cmd, "%s: %s", o.run.argv[0], why);
 	}
 	if (tk_merge_init(&m, rp.its, rp.nits)) {
-		report_close(&rp);
+		tk_report_close(&rp);
 		munmap(map, (size_t)st.st_size);
 		return cmd_err(cmd, "out of memory");
 	}
@@ -902,21 +783,21 @@ static int cmd_report(int argc, char **argv)
 	}
 	sb_reset(&sb);
 	if (!strcmp(fmt, "text")) {
-		report_stats(&rp, NULL, &sb);
+		tk_report_stats(&rp, NULL, &sb);
 		fputs(sb_str(&sb), stdout);
 	} else {
 		json_init(&w, &sb);
 		if (!strcmp(fmt, "perfetto")) {
 			fputs("],\"displayTimeUnit\":\"ns\",\"otherData\":{\"cpus\":", stdout);
 			json_arr_begin(&w);
-			report_stats(&rp, &w, NULL);
+			tk_report_stats(&rp, &w, NULL);
 			json_arr_end(&w);
 			printf("%s}}\n", sb_str(&sb));
 		} else {
 			json_obj_begin(&w);
 			json_key(&w, "cpus");
 			json_arr_begin(&w);
-			report_stats(&rp, &w, NULL);
+			tk_report_stats(&rp, &w, NULL);
 			json_arr_end(&w);
 			json_obj_end(&w);
 			printf("{\"summary\":%s}\n", sb_str(&sb));
@@ -941,7 +822,7 @@ static int cmd_report(int argc, char **argv)
 	free(seen);
 	sb_release(&sb);
 	tk_merge_free(&m);
-	report_close(&rp);
+	tk_report_close(&rp);
 	munmap(map, (size_t)st.st_size);
 	if (fflush(stdout) && rc == TK_EXIT_OK)
 		rc = TK_EXIT_FAIL;
@@ -1014,10 +895,14 @@ static int cmd_reset(int argc, char **argv)
 		return cmd_err(cmd, "cannot mount tracefs: %s", strerror(-ret));
 	tk_tfs_reset_all(dir, &st);
 	if (o.run.json) {
-		printf("{\"instances\":%d,\"probes\":%d,\"failed\":%d}\n", st.instances, st.probes, st.failed);
+		printf("{\"instances\":%d,\"probes\":%d,\"failed\":%d,\"live\":%d}\n", st.instances, st.probes,
+		       st.failed, st.live);
 	} else {
-		printf("removed %d instance%s and %d probe%s\n", st.instances, st.instances == 1 ? "" : "s",
+		printf("removed %d instance%s and %d probe%s", st.instances, st.instances == 1 ? "" : "s",
 		       st.probes, st.probes == 1 ? "" : "s");
+		if (st.live)
+			printf("; left %d owned by running tracekit processes (stop them first)", st.live);
+		printf("\n");
 	}
 	if (st.failed)
 		return cmd_err(cmd, "%d items could not be removed (busy?)", st.failed);

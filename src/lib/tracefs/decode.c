@@ -56,22 +56,37 @@ int tk_dec_header_page(struct tk_dec *d, const char *text, size_t len)
 	return ret ? -EINVAL : 0;
 }
 
-/* Every "offset:N;\tsize:M;" must stay inside the largest record we can hold. */
+/* Every field line's "offset:N;\tsize:M;" must stay inside the largest record we can hold. */
 static bool format_in_bounds(const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 
-	while (p < end && (p = memmem(p, (size_t)(end - p), "offset:", 7))) {
-		char *e;
-		long off = strtol(p + 7, &e, 10), size;
-		const char *s = memmem(e, (size_t)(end - e), "size:", 5);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+		size_t n;
 
-		if (off < 0 || off > 65535 || !s)
-			return false;
-		size = strtol(s + 5, NULL, 10);
-		if (size < 0 || size > 65535)
-			return false;
-		p = s;
+		if (!nl)
+			nl = end;
+		n = (size_t)(nl - p);
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		if (n > 6 && !memcmp(p, "field:", 6)) {
+			char line[512];
+			long off, size;
+
+			if (n >= sizeof(line))
+				return false;
+			memcpy(line, p, n);
+			line[n] = 0;
+			q = strstr(line, "\toffset:");
+			if (!q || !strstr(q, "\tsize:"))
+				return false;
+			off = strtol(q + 8, NULL, 10);
+			size = strtol(strstr(q, "\tsize:") + 6, NULL, 10);
+			if (off < 0 || off > 65535 || size < 0 || size > 65535)
+				return false;
+		}
+		p = nl + 1;
 	}
 	return true;
 }

@@ -401,7 +401,7 @@ int tk_dec_load_instance(struct tk_dec *d, struct tk_tfs *t)
 {
 	char path[768], *text;
 	size_t len;
-	int i, ret;
+	int i, ret, bad = 0;
 
 	snprintf(path, sizeof(path), "%s/events/header_page", t->dir);
 	text = tk_tfs_read_file(path, &len);
@@ -420,12 +420,9 @@ int tk_dec_load_instance(struct tk_dec *d, struct tk_tfs *t)
 			*slash = 0;
 		snprintf(path, sizeof(path), "%s/instances/%s/events/%s/format", t->dir, t->name, t->enabled[i]);
 		text = tk_tfs_read_file(path, &len);
-		if (!text)
-			return -errno;
-		ret = tk_dec_add_format(d, sys, text, len);
+		if (!text || tk_dec_add_format(d, sys, text, len))
+			bad++;
 		free(text);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	return bad;
 }

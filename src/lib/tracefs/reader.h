@@ -77,6 +77,9 @@ void tk_live_close(struct tk_live *l);
 
 
 struct tk_dec;
-/* Give a decoder the header_page and the formats of every event enabled in the instance. */
+/*
+ * Give a decoder the header_page and the formats of every event enabled in the instance.
+ * Returns how many formats could not be parsed (their events decode as unknown), or -errno.
+ */
 int tk_dec_load_instance(struct tk_dec *d, struct tk_tfs *t);
 #endif

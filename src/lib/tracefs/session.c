@@ -217,6 +217,27 @@ static int remove_group_events(const char *dir, const char *group, struct tk_tfs
 	return ret;
 }
 
+/*
+ * Whether a tracekit-named object may be removed: never while its owner runs (that would pull
+ * the rug from under a live session, possibly another test's); a name with no pid in it is
+ * only removed by a full reset.
+ */
+static bool removable(const char *name, const char *prefix, bool all, struct tk_tfs_sweep *st)
+{
+	pid_t pid;
+
+	if (strncmp(name, prefix, strlen(prefix)))
+		return false;
+	pid = owner_of(name, prefix);
+	if (pid == getpid())
+		return false;
+	if (pid > 0 && tk_tfs_owner_alive(pid)) {
+		st->live++;
+		return false;
+	}
+	return pid > 0 || all;
+}
+
 static int sweep(const char *dir, struct tk_tfs_sweep *st, bool all)
 {
 	char path[512];
@@ -228,9 +249,7 @@ static int sweep(const char *dir, struct tk_tfs_sweep *st, bool all)
 	d = opendir(path);
 	if (d) {
 		while ((de = readdir(d))) {
-			pid_t pid = owner_of(de->d_name, TK_TFS_INSTANCE_PREFIX);
-
-			if (pid < 0 || pid == getpid() || (!all && tk_tfs_owner_alive(pid)))
+			if (!removable(de->d_name, TK_TFS_INSTANCE_PREFIX, all, st))
 				continue;
 			if (remove_instance(dir, de->d_name))
 				st->failed++;
@@ -244,11 +263,8 @@ static int sweep(const char *dir, struct tk_tfs_sweep *st, bool all)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		pid_t pid = owner_of(de->d_name, TK_TFS_GROUP_PREFIX);
-
-		if (pid < 0 || pid == getpid() || (!all && tk_tfs_owner_alive(pid)))
-			continue;
-		remove_group_events(dir, de->d_name, st);
+		if (removable(de->d_name, TK_TFS_GROUP_PREFIX, all, st))
+			remove_group_events(dir, de->d_name, st);
 	}
 	closedir(d);
 	return 0;

@@ -36,6 +36,7 @@ struct tk_tfs_sweep {
 	int instances;
 	int probes;
 	int failed;
+	int live;	/* left alone: owned by a running tracekit */
 };
 
 /* Mount tracefs when needed and set dir. Does not create anything. */
@@ -76,7 +77,10 @@ const char *tk_tfs_error(const struct tk_tfs *t);
 bool tk_tfs_owner_alive(pid_t pid);
 /* Remove instances and probe groups whose owner is gone. */
 int tk_tfs_sweep_stale(const char *dir, struct tk_tfs_sweep *st);
-/* Remove every tracekit instance and probe group, running owners included (`ftrace reset`). */
+/*
+ * Remove every tracekit instance and probe group (`ftrace reset`), also those with no pid in the
+ * name; what a running tracekit owns is left to it and counted in st->live.
+ */
 int tk_tfs_reset_all(const char *dir, struct tk_tfs_sweep *st);
 /* The last line of error_log for an instance (NULL: top level), or "" when empty. */
 void tk_tfs_error_log_last(const char *dir, const char *instance, char *buf, size_t len);
