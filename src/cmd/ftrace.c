@@ -509,22 +509,6 @@ out:
 	return rc;
 }
 
-static int cmd_stream(int argc, char **argv)
-{
-	struct opts o;
-	struct tk_tfs t;
-	int ret;
-
-	ret = parse_opts("ftrace stream", argc, argv, &o, false);
-	if (ret)
-		return ret < 0 ? TK_EXIT_OK : ret;
-	ftrace_signals();
-	if ((ret = setup_instance(&t, &o)))
-		return ret;
-	ret = ftrace_stream_run(&t, &o.run);
-	tk_tfs_close(&t);
-	return ret;
-}
 
 /* --- record --- */
 static int set_tracer(struct tk_tfs *t, struct opts *o)
@@ -656,13 +640,14 @@ int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output
 	return ret ? TK_EXIT_FAIL : rc;
 }
 
-static int cmd_record(int argc, char **argv)
+/* stream and record: options, instance, optional tracer, run, clean up. */
+static int live_cmd(int argc, char **argv, bool record)
 {
 	struct opts o;
 	struct tk_tfs t;
 	int ret;
 
-	ret = parse_opts("ftrace record", argc, argv, &o, true);
+	ret = parse_opts(record ? "ftrace record" : "ftrace stream", argc, argv, &o, record);
 	if (ret)
 		return ret < 0 ? TK_EXIT_OK : ret;
 	ftrace_signals();
@@ -677,9 +662,19 @@ static int cmd_record(int argc, char **argv)
 			return ret;
 		}
 	}
-	ret = ftrace_record_run(&t, &o.run, o.output);
+	ret = record ? ftrace_record_run(&t, &o.run, o.output) : ftrace_stream_run(&t, &o.run);
 	tk_tfs_close(&t);
 	return ret;
+}
+
+static int cmd_stream(int argc, char **argv)
+{
+	return live_cmd(argc, argv, false);
+}
+
+static int cmd_record(int argc, char **argv)
+{
+	return live_cmd(argc, argv, true);
 }
 
 /* --- report --- */

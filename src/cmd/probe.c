@@ -195,42 +195,46 @@ out:
 	return rc;
 }
 
+/* Options of list and del: -h and --json only. 0, or the exit code to return (-1: help shown). */
+static int simple_opts(const char *cmd, int argc, char **argv, bool *json)
+{
+	struct tk_getopt g;
+	int c, ret = 0;
+
+	if (tk_getopt_init(&g, cmd, argc, argv, probe_opts))
+		return cmd_err(cmd, "out of memory");
+	while (!ret && (c = tk_getopt_next(&g)) != -1) {
+		if (c == 'h') {
+			tk_usage(stdout, probe_usage, probe_opts);
+			ret = -1;
+		} else if (c == OPT_JSON && json) {
+			*json = true;
+		} else {
+			ret = TK_EXIT_USAGE;
+		}
+	}
+	tk_getopt_free(&g);
+	return ret;
+}
+
 static int probe_list(int argc, char **argv)
 {
 	const char *cmd = "probe list";
-	struct tk_getopt g;
 	struct strbuf sb = STRBUF_INIT;
 	struct json_writer w;
 	char dir[256], path[512], *text, *line, *save = NULL;
 	bool json = false;
-	int c, ret;
+	int ret;
 
-	if (tk_getopt_init(&g, cmd, argc, argv, probe_opts))
-		return cmd_err(cmd, "out of memory");
-	while ((c = tk_getopt_next(&g)) != -1) {
-		if (c == 'h') {
-			tk_usage(stdout, probe_usage, probe_opts);
-			tk_getopt_free(&g);
-			return TK_EXIT_OK;
-		} else if (c == OPT_JSON) {
-			json = true;
-		} else {
-			tk_getopt_free(&g);
-			return TK_EXIT_USAGE;
-		}
-	}
-	tk_getopt_free(&g);
+	ret = simple_opts(cmd, argc, argv, &json);
+	if (ret)
+		return ret < 0 ? TK_EXIT_OK : ret;
 	if (optind < argc)
 		return cmd_usage_err(cmd, "unexpected argument '%s'", argv[optind]);
 	ret = tk_tfs_init_dir(dir, sizeof(dir));
 	if (ret)
 		return cmd_err(cmd, "cannot mount tracefs: %s", strerror(-ret));
-	snprintf(path, sizeof(path), "%s/dynamic_events", dir);
-	text = tk_tfs_read_file(path, NULL);
-	if (!text) {
-		snprintf(path, sizeof(path), "%s/uprobe_events", dir);
-		text = tk_tfs_read_file(path, NULL);
-	}
+	text = tk_tfs_read_probe_defs(dir, path, sizeof(path));
 	if (!text)
 		return cmd_err(cmd, "cannot read %s: %s", path, strerror(errno));
 	json_init(&w, &sb);
@@ -279,22 +283,12 @@ static int probe_list(int argc, char **argv)
 static int probe_del(int argc, char **argv)
 {
 	const char *cmd = "probe del";
-	struct tk_getopt g;
 	char dir[256];
-	int c, i, ret, rc = TK_EXIT_OK;
+	int i, ret, rc = TK_EXIT_OK;
 
-	if (tk_getopt_init(&g, cmd, argc, argv, probe_opts))
-		return cmd_err(cmd, "out of memory");
-	while ((c = tk_getopt_next(&g)) != -1) {
-		if (c == 'h') {
-			tk_usage(stdout, probe_usage, probe_opts);
-			tk_getopt_free(&g);
-			return TK_EXIT_OK;
-		}
-		tk_getopt_free(&g);
-		return TK_EXIT_USAGE;
-	}
-	tk_getopt_free(&g);
+	ret = simple_opts(cmd, argc, argv, NULL);
+	if (ret)
+		return ret < 0 ? TK_EXIT_OK : ret;
 	if (optind >= argc)
 		return cmd_usage_err(cmd, "expected GROUP or GROUP/EVENT (see 'tracekit probe list')");
 	if (geteuid())

@@ -3,11 +3,19 @@
 # other suites may run tracekit at the same time.
 T=/sys/kernel/tracing
 
+# Where tracefs is mounted (the canonical place when mounted twice), like tk_tracefs_find().
+tracefs_dir() {
+	awk '$3 == "tracefs" { d = $2; if (d == "/sys/kernel/tracing") { print d; found = 1; exit } }
+	     END { if (!found && d) print d }' /proc/mounts
+}
+
 # Needs root and tracefs (tracekit mounts it). An open file in tracefs keeps it mounted for the
 # rest of the test: other suites (doctor's) unmount it to test mounting when nothing holds it.
 require_tracefs() {
 	require_root
 	"$TRACEKIT" tp list sched:sched_switch >/dev/null 2>&1 || skip "tracefs unavailable"
+	T=$(tracefs_dir)
+	[ -n "$T" ] || skip "tracefs unavailable"
 	exec 8<"$T/README"
 }
 

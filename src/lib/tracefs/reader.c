@@ -244,13 +244,9 @@ int tk_recorder_save(struct tk_recorder *r, int out_fd, const char *meta_text)
 	if (ret)
 		return ret;
 	for (i = 0; i < t->nenabled; i++) {
-		char sys[256], *slash;
+		char sys[256];
 
-		snprintf(sys, sizeof(sys), "%s", t->enabled[i]);
-		slash = strchr(sys, '/');
-		if (slash)
-			*slash = 0;
-		snprintf(path, sizeof(path), "%s/instances/%s/events/%s/format", t->dir, t->name, t->enabled[i]);
+		tk_tfs_enabled_format(t, i, sys, sizeof(sys), path, sizeof(path));
 		ret = save_file_section(out_fd, TK_RF_FORMAT, 0, path, sys);
 		if (ret)
 			return ret;
@@ -412,13 +408,9 @@ int tk_dec_load_instance(struct tk_dec *d, struct tk_tfs *t)
 	if (ret)
 		return ret;
 	for (i = 0; i < t->nenabled; i++) {
-		char sys[256], *slash;
+		char sys[256];
 
-		snprintf(sys, sizeof(sys), "%s", t->enabled[i]);
-		slash = strchr(sys, '/');
-		if (slash)
-			*slash = 0;
-		snprintf(path, sizeof(path), "%s/instances/%s/events/%s/format", t->dir, t->name, t->enabled[i]);
+		tk_tfs_enabled_format(t, i, sys, sizeof(sys), path, sizeof(path));
 		text = tk_tfs_read_file(path, &len);
 		if (!text || tk_dec_add_format(d, sys, text, len))
 			bad++;

@@ -184,15 +184,9 @@ static int remove_group_events(const char *dir, const char *group, struct tk_tfs
 	char path[512], *text, *line, *save = NULL;
 	int ret = 0;
 
-	snprintf(path, sizeof(path), "%s/dynamic_events", dir);
-	text = tk_tfs_read_file(path, NULL);
-	if (!text) {
-		/* kernels without dynamic_events still have uprobe_events */
-		snprintf(path, sizeof(path), "%s/uprobe_events", dir);
-		text = tk_tfs_read_file(path, NULL);
-		if (!text)
-			return -errno;
-	}
+	text = tk_tfs_read_probe_defs(dir, path, sizeof(path));
+	if (!text)
+		return -errno;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ev = strchr(line, ':'), *sp, cmd[300];
 		size_t glen = strlen(group);
@@ -290,6 +284,31 @@ int tk_tfs_path(struct tk_tfs *t, const char *file, char *buf, size_t len)
 const char *tk_tfs_error(const struct tk_tfs *t)
 {
 	return t->err;
+}
+
+void tk_tfs_enabled_format(const struct tk_tfs *t, int i, char *sys, size_t syslen, char *path, size_t len)
+{
+	char *slash;
+
+	snprintf(sys, syslen, "%s", t->enabled[i]);
+	slash = strchr(sys, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(path, len, "%s/instances/%s/events/%s/format", t->dir, t->name, t->enabled[i]);
+}
+
+char *tk_tfs_read_probe_defs(const char *dir, char *path, size_t len)
+{
+	char *text;
+
+	snprintf(path, len, "%s/dynamic_events", dir);
+	text = tk_tfs_read_file(path, NULL);
+	if (!text) {
+		/* kernels without dynamic_events still have uprobe_events */
+		snprintf(path, len, "%s/uprobe_events", dir);
+		text = tk_tfs_read_file(path, NULL);
+	}
+	return text;
 }
 
 static int write_inst(struct tk_tfs *t, const char *file, const char *val)

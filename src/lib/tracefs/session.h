@@ -72,6 +72,10 @@ int tk_tfs_subbuf_size(struct tk_tfs *t);
 /* Path of a file in the instance, e.g. "per_cpu/cpu0/trace_pipe_raw". */
 int tk_tfs_path(struct tk_tfs *t, const char *file, char *buf, size_t len);
 const char *tk_tfs_error(const struct tk_tfs *t);
+/* The i-th enabled event's system name and the path of its format file in the instance. */
+void tk_tfs_enabled_format(const struct tk_tfs *t, int i, char *sys, size_t syslen, char *path, size_t len);
+/* The text of dynamic_events (or uprobe_events on kernels without it); NULL with errno. */
+char *tk_tfs_read_probe_defs(const char *dir, char *path, size_t len);
 
 /* Whether a tracekit-<pid> / tracekit_<pid> owner is still running. */
 bool tk_tfs_owner_alive(pid_t pid);
