@@ -21,6 +21,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/ftrace.h"
+#include "lib/perf/workload.h"
 #include "lib/tracefs/decode.h"
 #include "lib/tracefs/rawfile.h"
 #include "lib/tracefs/reader.h"
@@ -95,85 +96,6 @@ struct opts {
 	unsigned buffer_kb;
 	struct ftrace_run run;
 };
-
-/* --- the traced command: forked first, held until tracing is armed, then released --- */
-struct child {
-	pid_t pid;
-	int go_fd, err_fd;
-};
-
-static int child_prepare(struct child *c, char **argv)
-{
-	int go[2], err[2];
-
-	c->pid = -1;
-	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
-		return -errno;
-	c->pid = fork();
-	if (c->pid < 0)
-		return -errno;
-	if (!c->pid) {
-		char b;
-		int e;
-
-		close(go[1]);
-		close(err[0]);
-		signal(SIGPIPE, SIG_DFL);
-		if (read(go[0], &b, 1) != 1)
-			_exit(127);
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(err[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(go[0]);
-	close(err[1]);
-	c->go_fd = go[1];
-	c->err_fd = err[0];
-	return 0;
-}
-
-static int child_start(struct child *c)
-{
-	int e = 0;
-	ssize_t n;
-
-	if (write(c->go_fd, "g", 1) != 1)
-		return -errno;
-	close(c->go_fd);
-	n = read(c->err_fd, &e, sizeof(e));
-	close(c->err_fd);
-	return n == sizeof(e) ? -e : 0;
-}
-
-static void child_abort(struct child *c)
-{
-	if (c->pid > 0) {
-		kill(c->pid, SIGKILL);
-		close(c->go_fd);
-		close(c->err_fd);
-		waitpid(c->pid, NULL, 0);
-		c->pid = -1;
-	}
-}
-
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return TK_EXIT_FAIL;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* --- option parsing shared by stream and record --- */
 static int parse_pid(const char *cmd, const char *s, struct ftrace_run *r)
@@ -301,29 +223,33 @@ static int setup_instance(struct tk_tfs *t, struct opts *o)
 }
 
 /* Arm: start the child (held), restrict to it, tracing on, release it. */
-static int arm(struct tk_tfs *t, struct ftrace_run *r, struct child *ch)
+static int arm(struct tk_tfs *t, struct ftrace_run *r, struct tk_workload *ch)
 {
 	int ret;
 
 	ch->pid = -1;
 	if (r->argv) {
-		ret = child_prepare(ch, r->argv);
+		/* SIGPIPE is ignored here (stream | head); the command gets the default back */
+		signal(SIGPIPE, SIG_DFL);
+		ret = tk_workload_prepare(ch, r->argv);
+		signal(SIGPIPE, SIG_IGN);
 		if (ret)
 			return cmd_err(r->cmd, "cannot fork: %s", strerror(-ret));
 		r->pids[r->npids++] = ch->pid;
 		if (tk_tfs_set_pids(t, r->pids, r->npids)) {
-			child_abort(ch);
+			tk_workload_abort(ch);
 			return cmd_err(r->cmd, "cannot set pid filter: %s", tk_tfs_error(t));
 		}
 	}
 	if (tk_tfs_tracing(t, true)) {
-		child_abort(ch);
+		tk_workload_abort(ch);
 		return cmd_err(r->cmd, "cannot start tracing: %s", tk_tfs_error(t));
 	}
 	if (r->argv) {
-		ret = child_start(ch);
+		ret = tk_workload_start(ch);
 		if (ret) {
-			waitpid(ch->pid, NULL, 0);
+			while (waitpid(ch->pid, NULL, 0) < 0 && errno == EINTR)
+				;
 			ch->pid = -1;
 			return cmd_err(r->cmd, "cannot run '%s': %s", r->argv[0], strerror(-ret));
 		}
@@ -332,11 +258,11 @@ static int arm(struct tk_tfs *t, struct ftrace_run *r, struct child *ch)
 }
 
 /* True when the run is over: signal, duration, or the traced command has exited. */
-static bool run_over(struct ftrace_run *r, struct child *ch, double start, int *status)
+static bool run_over(struct ftrace_run *r, struct tk_workload *ch, double start, int *status)
 {
 	if (ftrace_stop)
 		return true;
-	if (r->duration > 0 && now_s() - start >= r->duration)
+	if (r->duration > 0 && tk_monotonic_s() - start >= r->duration)
 		return true;
 	if (ch->pid > 0) {
 		pid_t w = waitpid(ch->pid, status, WNOHANG);
@@ -429,7 +355,7 @@ int ftrace_stream_run(struct tk_tfs *t, struct ftrace_run *r)
 	struct tk_live live;
 	struct tk_dec d;
 	struct tk_cpu_iter *its = NULL;
-	struct child ch = { .pid = -1 };
+	struct tk_workload ch = { .pid = -1 };
 	uint64_t missed = 0, overrun = 0, dropped = 0;
 	int i, ret, status = 0, rc = TK_EXIT_OK;
 	long printed = 0;
@@ -460,7 +386,7 @@ int ftrace_stream_run(struct tk_tfs *t, struct ftrace_run *r)
 		rc = TK_EXIT_FAIL;
 		goto out;
 	}
-	start = now_s();
+	start = tk_monotonic_s();
 	for (;;) {
 		bool over = run_over(r, &ch, start, &status);
 
@@ -477,7 +403,7 @@ int ftrace_stream_run(struct tk_tfs *t, struct ftrace_run *r)
 	}
 	tk_tfs_tracing(t, false);
 	if (r->argv && ch.pid < 0 && WIFEXITED(status) | WIFSIGNALED(status))
-		rc = exit_code(status);
+		rc = tk_workload_exit_code(status);
 	for (i = 0; i < live.ncpus; i++) {
 		char file[64], path[512], *text;
 		struct tk_cpu_stats st = { 0 };
@@ -566,7 +492,7 @@ static void output_dir(const char *output, char *dir, size_t len)
 int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output)
 {
 	struct tk_recorder rec;
-	struct child ch = { .pid = -1 };
+	struct tk_workload ch = { .pid = -1 };
 	struct strbuf meta = STRBUF_INIT;
 	struct utsname un;
 	char tmp[4096], dir[4096], host[256] = "";
@@ -586,7 +512,7 @@ int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output
 		tk_recorder_free(&rec);
 		return TK_EXIT_FAIL;
 	}
-	start = now_s();
+	start = tk_monotonic_s();
 	while (!run_over(r, &ch, start, &status))
 		usleep(50000);
 	tk_tfs_tracing(t, false);
@@ -596,12 +522,12 @@ int ftrace_record_run(struct tk_tfs *t, struct ftrace_run *r, const char *output
 	if (ret)
 		cmd_err(r->cmd, "reading the ring buffer failed: %s", strerror(-ret));
 	if (r->argv && ch.pid < 0)
-		rc = exit_code(status);
+		rc = tk_workload_exit_code(status);
 
 	uname(&un);
 	gethostname(host, sizeof(host) - 1);
 	sb_addf(&meta, "tool=tracekit\nhostname=%s\nkernel=%s %s %s\nrecorded_at=%lld\nduration_s=%.3f\n", host,
-		un.sysname, un.release, un.machine, (long long)wall, now_s() - start);
+		un.sysname, un.release, un.machine, (long long)wall, tk_monotonic_s() - start);
 	if (r->argv) {
 		sb_adds(&meta, "command=");
 		for (i = 0; r->argv[i]; i++)
@@ -667,12 +593,12 @@ static int live_cmd(int argc, char **argv, bool record)
 	return ret;
 }
 
-static int cmd_stream(int argc, char **argv)
+static int ftrace_stream_cmd(int argc, char **argv)
 {
 	return live_cmd(argc, argv, false);
 }
 
-static int cmd_record(int argc, char **argv)
+static int ftrace_record_cmd(int argc, char **argv)
 {
 	return live_cmd(argc, argv, true);
 }
@@ -683,7 +609,7 @@ static const char *const report_usage[] = {
 	NULL,
 };
 
-static int cmd_report(int argc, char **argv)
+static int ftrace_report_cmd(int argc, char **argv)
 {
 	const char *cmd = "ftrace report", *fmt = "text";
 	struct opts o;
@@ -825,7 +751,7 @@ static int cmd_report(int argc, char **argv)
 }
 
 /* --- funccount: the function tracer's profiler, per function hit counts --- */
-static int cmd_funccount(int argc, char **argv)
+static int ftrace_funccount_cmd(int argc, char **argv)
 {
 	const char *cmd = "ftrace funccount";
 	struct opts o;
@@ -870,7 +796,7 @@ static int cmd_funccount(int argc, char **argv)
 	return cmd_err(cmd, "function counting is not implemented for kernels that allow the function tracer");
 }
 
-static int cmd_reset(int argc, char **argv)
+static int ftrace_reset_cmd(int argc, char **argv)
 {
 	const char *cmd = "ftrace reset";
 	struct tk_tfs_sweep st;
@@ -908,11 +834,11 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } subcmds[] = {
-	{ "stream", cmd_stream },
-	{ "record", cmd_record },
-	{ "report", cmd_report },
-	{ "funccount", cmd_funccount },
-	{ "reset", cmd_reset },
+	{ "stream", ftrace_stream_cmd },
+	{ "record", ftrace_record_cmd },
+	{ "report", ftrace_report_cmd },
+	{ "funccount", ftrace_funccount_cmd },
+	{ "reset", ftrace_reset_cmd },
 };
 
 int cmd_ftrace(int argc, char **argv)
