@@ -23,6 +23,8 @@ rows() {
 	while read -r pct n dso mode sym; do
 		grep -qF -- "$pct $n $dso $mode $sym" "$BATS_TEST_TMPDIR/tk.txt" || { echo "missing: $pct $n $dso $sym"; return 1; }
 	done <"$BATS_TEST_TMPDIR/perf.txt"
+	# whole stacks too: perf.data straight to folded equals perf script | collapse
+	diff <(tk collapse "$D" | sort) <(perf script -i "$D" 2>/dev/null | tk collapse - | sort)
 }
 
 @test "report on a truncated or corrupt perf.data: one error naming the offset, exit 1" {

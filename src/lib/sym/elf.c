@@ -178,6 +178,7 @@ static bool get_sym(struct tk_elf *e, const struct symsec *s, size_t i, struct t
 	out->bind = GELF_ST_BIND(sym.st_info);
 	out->shndx = sym.st_shndx;
 	out->dynamic = s == &e->dynsym;
+	out->index = (uint32_t)i;
 	return true;
 }
 
@@ -291,13 +292,19 @@ static int cmp_sym_addr(const void *a, const void *b)
 		return x->type == STT_NOTYPE ? 1 : -1;
 	if (x->dynamic != y->dynamic)
 		return x->dynamic ? 1 : -1;
+	/* then perf's choice among aliases, so both tools name a frame alike: non-weak, global, */
+	if ((x->bind == STB_WEAK) != (y->bind == STB_WEAK))
+		return x->bind == STB_WEAK ? 1 : -1;
 	if ((x->bind == STB_GLOBAL) != (y->bind == STB_GLOBAL))
 		return x->bind == STB_GLOBAL ? -1 : 1;
-	/* then perf's choice among aliases (read over __read), so both tools name a frame alike */
+	/* fewer leading underscores (read over __read), the longer name (__GI___libc_open) */
 	if (strspn(x->name, "_") != strspn(y->name, "_"))
 		return strspn(x->name, "_") < strspn(y->name, "_") ? -1 : 1;
 	if (strlen(x->name) != strlen(y->name))
 		return strlen(x->name) > strlen(y->name) ? -1 : 1;
+	/* and the one that comes first in its table */
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 

@@ -24,6 +24,7 @@ struct tk_elf_sym {
 	unsigned char bind;	/* STB_LOCAL, STB_GLOBAL, STB_WEAK */
 	uint16_t shndx;		/* section index; SHN_UNDEF for imports */
 	bool dynamic;		/* from .dynsym rather than .symtab */
+	uint32_t index;		/* its index in that table */
 };
 
 /*
