@@ -354,7 +354,9 @@ int tk_elf_sym_at(struct tk_elf *e, uint64_t addr, struct tk_elf_sym *out, uint6
 	if (!lo)
 		return -ENOENT;
 	s = &e->sorted[lo - 1];
-	if (s->size ? addr - s->value >= s->size : addr != s->value)
+	/* a zero-size symbol (an assembly label such as _start) runs up to the next one, as in perf */
+	if (s->size ? addr - s->value >= s->size
+		    : (lo < e->nsorted ? addr >= e->sorted[lo].value : addr - s->value >= 4096))
 		return -ENOENT;
 	*out = *s;
 	if (offset_in)

@@ -54,7 +54,8 @@ int tk_elf_find_sym(struct tk_elf *e, const char *name, struct tk_elf_sym *out);
 
 /*
  * The defined function (or ifunc) symbol whose [value, value+size) contains addr, with *offset_in
- * set to addr - value. Zero-size symbols match only their exact address. -ENOENT otherwise.
+ * set to addr - value. A zero-size symbol (an assembly label) extends to the next symbol, as perf
+ * treats it (at most a page when it is the last). -ENOENT otherwise.
  * The sorted table is built on first use.
  */
 int tk_elf_sym_at(struct tk_elf *e, uint64_t addr, struct tk_elf_sym *out, uint64_t *offset_in);
