@@ -157,6 +157,9 @@ struct worker {
 	struct stats st;
 	uint64_t next_sweep;
 	int status;			/* 0, or -errno of a fatal failure */
+	uint64_t accept_resume;		/* out of fds: accepting paused until then (monotonic ns) */
+	char date[40];
+	time_t date_sec;
 	uint64_t next_conn_id;
 };
 
@@ -398,6 +401,25 @@ static void render_metrics(struct strbuf *sb)
 
 /* ---- responses ---- */
 
+/* The Date header's value (RFC 9110 IMF-fixdate), formatted once a second per worker. */
+static const char *http_date(struct worker *w)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (now != w->date_sec) {
+		gmtime_r(&now, &tm);
+		snprintf(w->date, sizeof(w->date), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+			 days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		w->date_sec = now;
+	}
+	return w->date;
+}
+
 /*
  * Queue a response head (and body unless HEAD) on c->out. During a drain the last response before
  * an idle point says Connection: close.
@@ -414,8 +436,9 @@ static void queue_response(struct conn *c, int code, const char *ctype, const ch
 
 		close_now = http_parse_request(c->in + c->in_off, c->in_len - c->in_off, &next) <= 0;
 	}
-	sb_addf(&c->out, "HTTP/1.1 %d %s\r\nServer: tracekit-demo-httpd\r\nContent-Type: %s\r\n"
-		"Content-Length: %" PRIu64 "\r\n%s%s\r\n", code, reason(code), ctype,
+	sb_addf(&c->out, "HTTP/1.1 %d %s\r\nServer: tracekit-demo-httpd\r\nDate: %s\r\n"
+		"Content-Type: %s\r\nContent-Length: %" PRIu64 "\r\n%s%s\r\n", code, reason(code),
+		http_date(c->w), ctype,
 		file_len ? file_len : (uint64_t)body_len, extra ? extra : "",
 		close_now ? "Connection: close\r\n" : "");
 	if (!head && body_len)
@@ -876,7 +899,16 @@ static void accept_conns(struct worker *w, uint64_t now, bool all)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			return;	/* EAGAIN: another worker took it; EMFILE: try again later */
+			if ((errno == EMFILE || errno == ENFILE) && w->listening && !w->draining) {
+				/*
+				 * The pending connection stays pending and the socket readable: stop
+				 * watching it for a while rather than spin on it.
+				 */
+				epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->listen_fd, NULL);
+				w->listening = false;
+				w->accept_resume = now + 100000000ull;
+			}
+			return;	/* EAGAIN: another worker took it */
 		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
@@ -1003,6 +1035,18 @@ static void *worker_main(void *arg)
 
 		if (w->heap_len && w->heap[0]->wake_at < until)
 			until = w->heap[0]->wake_at;
+		if (w->accept_resume && !w->draining) {
+			if (now >= w->accept_resume) {
+				struct epoll_event e = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+							 .data.ptr = &tag_listen };
+
+				if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->listen_fd, &e) == 0)
+					w->listening = true;
+				w->accept_resume = 0;
+			} else if (w->accept_resume < until) {
+				until = w->accept_resume;
+			}
+		}
 		ts.tv_sec = until > now ? (time_t)((until - now) / 1000000000ull) : 0;
 		ts.tv_nsec = until > now ? (long)((until - now) % 1000000000ull) : 0;
 		n = epoll_pwait2(w->epfd, evs, 64, &ts, NULL);

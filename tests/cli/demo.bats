@@ -373,3 +373,48 @@ assert r["status"]["4xx"] == m[("other", "404")] == r["non_2xx"], (r, m)
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"load: no request was answered"* ]]
 }
+
+@test "httpd: out of file descriptors, it pauses accepting and recovers" {
+	# a low fd limit: the extra connections wait in the backlog, then are served
+	rm -f "$D/port"
+	(ulimit -n 24 && exec "$HTTPD" -q -d "$D/www" --port-file "$D/port") 3>&- &
+	HTTPD_PID=$!
+	for _ in $(seq 200); do
+		[ -s "$D/port" ] && break
+		sleep 0.05
+	done
+	PORT=$(cat "$D/port")
+	run "$PY" - "$PORT" <<-'EOF'
+	import socket, sys
+	port = int(sys.argv[1])
+	held = [socket.create_connection(("127.0.0.1", port)) for _ in range(30)]
+	# some of these are accepted, the rest wait in the backlog: all get answers once fds free up
+	for s in held[:5]:
+	    s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+	for s in held[5:]:
+	    s.close()
+	ok = 0
+	for s in held[:5]:
+	    s.settimeout(10)
+	    data = b""
+	    while True:
+	        d = s.recv(65536)
+	        if not d:
+	            break
+	        data += d
+	    ok += data.startswith(b"HTTP/1.1 200 OK")
+	c = socket.create_connection(("127.0.0.1", port))
+	c.sendall(b"GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+	c.settimeout(10)
+	m = b""
+	while True:
+	    d = c.recv(65536)
+	    if not d:
+	        break
+	    m += d
+	print(ok, b"httpd_connections_total" in m)
+	EOF
+	[ "$status" -eq 0 ]
+	[ "$output" = "5 True" ]
+	stop_httpd
+}
