@@ -9,7 +9,10 @@ setup() {
 
 teardown() {
 	local p
-	for p in "${SUBJECTS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	for p in "${SUBJECTS[@]}"; do
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 }
 
 tracer_pid_of() { awk '/^TracerPid:/{print $2}' "/proc/$1/status"; }
