@@ -92,7 +92,9 @@ import json, sys
 d = json.loads(sys.argv[1])
 rows = {r["sym"]: r for r in d["rows"]}
 r = rows["[.] hot_spin"]
-assert r["baseline"] > 50 and r["new"] > 50, r
+# the hot function leads both files (how far depends on how busy the machine is)
+assert r["baseline"] == max(x["baseline"] or 0 for x in d["rows"]), d["rows"]
+assert r["new"] == max(x["new"] for x in d["rows"]), d["rows"]
 assert abs(r["delta"] - (r["new"] - r["baseline"])) < 1e-6
 ' "$output"
 	run tk diff "$D.old" "$D.new"
