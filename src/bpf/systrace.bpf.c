@@ -16,6 +16,7 @@ const volatile __u32 self_tgid = 0;
 const volatile __u8 all_tasks = 0;	/* -a: every task but ours */
 const volatile __u8 count_only = 0;	/* -c: totals and histograms in maps, no records */
 const volatile __u8 want_time = 0;	/* take the entry time (-T, -t, -r, --json) */
+const volatile __u8 want_comm = 0;	/* fill in comm (-a prints it) */
 const volatile __u8 use_cgroup = 0;	/* --cgroup: only tasks under cgroup_filter[0] */
 const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: failed only (-Z) */
 const volatile char comm_filter[16] = {};
@@ -416,7 +417,8 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	r->nr = nr;
 	r->tid = (__u32)id;
 	r->tgid = id >> 32;
-	r->ts = bpf_ktime_get_ns();
+	/* clock reads cost real time in this guest: only when a timestamp will be shown */
+	r->ts = want_time ? bpf_ktime_get_ns() : 0;
 	r->ts_enter = type == SYSTRACE_REC_ENTER ? r->ts : st->ts;
 	r->ret = ret;
 	r->args[0] = regs.di;
@@ -425,7 +427,10 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	r->args[3] = regs.r10;
 	r->args[4] = regs.r8;
 	r->args[5] = regs.r9;
-	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	if (want_comm)
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+	else
+		r->comm[0] = 0;
 	off = sizeof(*r);
 	for (i = 0; i < SYSTRACE_MAX_CAPS; i++) {
 		if (i >= desc->ncaps)

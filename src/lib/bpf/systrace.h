@@ -19,7 +19,8 @@ struct tk_systrace_config {
 	bool all;		/* -a: every task on the system but tracekit's own */
 	bool count;		/* -c: in-kernel totals, no records */
 	bool follow;		/* -f: children and threads of traced tasks */
-	bool want_time;		/* take entry timestamps (-T, -t, -r, --json) */
+	bool want_time;		/* take timestamps (-T, -t, -r, --json); records carry 0 otherwise */
+	bool want_comm;		/* fill in records' comm (always with all) */
 	int status;		/* 0 every call, 1 successful only (-z), 2 failed only (-Z) */
 	const char *comm;	/* only tasks with this comm, or NULL */
 	const char *cgroup;	/* only tasks under this cgroup v2 directory, or NULL */
