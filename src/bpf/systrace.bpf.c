@@ -456,17 +456,13 @@ int systrace_enter(struct systrace_raw_args *ctx)
 {
 	struct systrace_task *st = current_traced();
 	struct systrace_sysdesc *desc;
+	struct systrace_stat *stat;
 	__u32 nr;
 
 	if (!st)
 		return 0;
 	nr = (__u32)ctx->args[1];
 	if (nr >= SYSTRACE_NR_MAX) {
-		st->nr = -1;
-		return 0;
-	}
-	desc = &sysdesc[nr];
-	if (!(desc->flags & SYSTRACE_SYS_SELECTED)) {
 		st->nr = -1;
 		return 0;
 	}
@@ -478,8 +474,22 @@ int systrace_enter(struct systrace_raw_args *ctx)
 		}
 		st->traced = SYSTRACE_TRACED;
 	}
+	asm volatile("%0 &= 0x1ff" : "+r"(nr));	/* < SYSTRACE_NR_MAX, checked above; for the verifier */
+	desc = &sysdesc[nr];
+	if (!(desc->flags & SYSTRACE_SYS_SELECTED)) {
+		st->nr = -1;
+		return 0;
+	}
 	st->nr = nr;
 	if (count_only) {
+		if (desc->flags & SYSTRACE_SYS_NORETURN) {
+			/* exit_group has no exit to count it at: one call, no time, as strace -c */
+			stat = bpf_map_lookup_elem(&stats, &nr);
+			if (stat)
+				stat->calls++;
+			st->nr = -1;
+			return 0;
+		}
 		st->ts = bpf_ktime_get_ns();
 		return 0;
 	}
@@ -541,6 +551,44 @@ int systrace_exit(struct systrace_raw_args *ctx)
 		return 0;
 	desc = &sysdesc[key];
 	emit(ctx, st, desc, SYSTRACE_REC_EXIT, nr, ret);
+	return 0;
+}
+
+/*
+ * A signal about to be delivered to a traced task (it runs in that task): the record carries the
+ * first 48 bytes of its siginfo (struct kernel_siginfo, the uapi siginfo_t's fields) in args.
+ */
+SEC("raw_tp/signal_deliver")
+int systrace_signal(struct systrace_raw_args *ctx)
+{
+	struct systrace_task *st = current_traced();
+	struct systrace_rec *r;
+	__u64 id, flags;
+
+	if (!st || count_only || st->traced != SYSTRACE_TRACED)
+		return 0;
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	id = bpf_get_current_pid_tgid();
+	r->size = sizeof(*r);
+	r->type = SYSTRACE_REC_SIGNAL;
+	r->ncap = 0;
+	r->nr = (__s32)ctx->args[0];
+	r->tid = (__u32)id;
+	r->tgid = id >> 32;
+	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
+	r->ret = 0;
+	if (bpf_probe_read_kernel(r->args, sizeof(r->args), (void *)ctx->args[1]))
+		__builtin_memset(r->args, 0, sizeof(r->args));
+	r->comm[0] = 0;
+	if (want_comm)
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(r, flags);
 	return 0;
 }
 

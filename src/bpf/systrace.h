@@ -74,6 +74,7 @@ struct systrace_task {
 enum systrace_rec_type {
 	SYSTRACE_REC_ENTER = 1,	/* syscall entry: args and entry captures */
 	SYSTRACE_REC_EXIT = 2,	/* syscall exit: args re-read from the saved registers, exit captures */
+	SYSTRACE_REC_SIGNAL = 3,	/* signal delivery: nr is the signal, args the siginfo's 48 bytes */
 };
 
 /* One ring-buffer record: this header, then `ncap` captures, each 8-byte aligned. */

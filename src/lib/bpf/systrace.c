@@ -89,6 +89,9 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		seterr(err, errlen, "cannot count possible CPUs");
 		return -EINVAL;
 	}
+	/* libbpf's own messages (the verifier log) only when asked for: -v */
+	if (!cfg->verbose)
+		libbpf_set_print(NULL);
 	s = t->skel = systrace_bpf__open();
 	if (!s) {
 		ret = -errno;
@@ -114,7 +117,8 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		s->rodata->wakeup_bytes = cfg->ring_bytes / 4 < 256 * 1024 ? cfg->ring_bytes / 4 : 256 * 1024;
 	}
 	if (cfg->count) {
-		/* nothing is streamed: a one-page ring instead of megabytes */
+		/* nothing is streamed: a one-page ring instead of megabytes, no signal records */
+		bpf_program__set_autoload(s->progs.systrace_signal, false);
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
 	}
