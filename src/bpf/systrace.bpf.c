@@ -154,6 +154,18 @@ struct systrace_raw_args {
 	__u64 args[2];
 };
 
+/*
+ * Batched wake-ups: the reader polls with a timeout and is woken only by the record that takes the
+ * unread data across the threshold. Not by every record past it: while the reader is busy catching
+ * up, each of those would cost the traced task an interrupt to another CPU.
+ */
+static __always_inline __u64 wakeup_flags(__u64 size)
+{
+	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+
+	return avail < wakeup_bytes && avail + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* x86_64 struct pt_regs from r10 to orig_ax: the slice holding the six arguments and the number. */
 struct systrace_regs {
 	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
@@ -219,6 +231,13 @@ __noinline int put_cap(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
 		}
 	} else {
 		got = bpf_probe_read_user(data, n, (void *)addr);
+		if (got < 0 && n > 4096 - (addr & 4095)) {
+			/* a buffer declared bigger than what is mapped: keep what its page holds */
+			n = 4096 - (addr & 4095);
+			bound_rec(n);
+			got = bpf_probe_read_user(data, n, (void *)addr);
+			trunc = true;
+		}
 		if (trunc)
 			c->flags = SYSTRACE_CAPF_TRUNC;
 	}
@@ -443,9 +462,7 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	/* a bound the verifier sees on the very register passed on (clang tests a copy otherwise) */
 	asm volatile("%0 &= 0x7fff" : "+r"(size));
 	r->size = size;
-	/* batch wake-ups: the reader polls on a timeout and is woken only past the threshold */
-	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									  : BPF_RB_NO_WAKEUP;
+	flags = wakeup_flags(size);
 	if (bpf_ringbuf_output(&rb, s->buf, size, flags))
 		count_lost();
 	s->busy = 0;
@@ -586,8 +603,7 @@ int systrace_signal(struct systrace_raw_args *ctx)
 	r->comm[0] = 0;
 	if (want_comm)
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
-	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									  : BPF_RB_NO_WAKEUP;
+	flags = wakeup_flags(sizeof(*r));
 	bpf_ringbuf_submit(r, flags);
 	return 0;
 }
