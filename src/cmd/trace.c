@@ -1,4 +1,4 @@
-/* tracekit trace: strace-compatible syscall tracing (ptrace backend; eBPF plugs in beside it). */
+/* tracekit trace: strace-compatible syscall tracing, on eBPF where the kernel allows, else ptrace. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -15,10 +15,11 @@
 static const char *const trace_usage[] = {
 	"tracekit trace [-fCcqrTtvyZz] [-e EXPR]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
+	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
 	NULL,
 };
 
-enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP };
+enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP, OPT_CGROUP, OPT_COMM, OPT_BUFSIZE, OPT_HIST };
 
 static const struct tk_opt trace_opts[] = {
 	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex), status=SET, signal=SET" },
@@ -39,7 +40,12 @@ static const struct tk_opt trace_opts[] = {
 	{ 'v', "no-abbrev", NULL, "unabbreviated structs, argv and environment" },
 	{ 'X', "const-print-style", "STYLE", "constants as raw, abbrev (default) or verbose" },
 	{ OPT_JSON, "json", NULL, "JSON Lines: one object per syscall, signal, exit (summary with -c)" },
-	{ OPT_BACKEND, "backend", "NAME", "ptrace (default) or bpf" },
+	{ OPT_BACKEND, "backend", "NAME", "bpf (default where the kernel allows it) or ptrace" },
+	{ 'a', "all", NULL, "system-wide: every process, lines prefixed comm/pid (eBPF)" },
+	{ OPT_CGROUP, "cgroup", "PATH", "system-wide, only tasks in this cgroup v2 directory (eBPF)" },
+	{ OPT_COMM, "comm", "NAME", "system-wide, only tasks whose command name is NAME (eBPF)" },
+	{ OPT_BUFSIZE, "buffer-size", "SIZE", "eBPF ring buffer size, e.g. 32M (default 8M)" },
+	{ OPT_HIST, "hist", NULL, "with -c: a log2 latency histogram per syscall (eBPF)" },
 	{ OPT_SECCOMP, "seccomp-bpf", NULL, "always use the seccomp-bpf prefilter" },
 	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: when a subset is traced)" },
 	{ 'h', "help", NULL, "show this help" },
@@ -47,15 +53,15 @@ static const struct tk_opt trace_opts[] = {
 };
 
 /*
- * The backends. The eBPF one (issue #4) registers itself here; until then asking for it fails
- * with a clear message.
+ * The backends. Without --backend, eBPF is tried first and ptrace takes over when eBPF cannot
+ * start here.
  */
 static const struct {
 	const char *name;
 	const struct tk_trace_backend *be;
 } backends[] = {
 	{ "ptrace", &tk_ptrace_backend },
-	{ "bpf", NULL },
+	{ "bpf", &tk_bpf_backend },
 };
 
 struct outputs {
@@ -163,6 +169,28 @@ static int parse_pids(const char *arg, struct tk_trace_opts *o)
 	return r;
 }
 
+/* --buffer-size: 4K .. 1G with an optional K/M/G suffix, a power of two (the ring buffer's rule). */
+static int parse_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end || v < 4096 || v > (1ull << 30) || (v & (v - 1)))
+		return -EINVAL;
+	*out = (size_t)v;
+	return 0;
+}
+
 /* Exit as the traced command did: its code, or the same signal (without a core of our own). */
 static int pass_status(int status)
 {
@@ -187,11 +215,12 @@ int cmd_trace(int argc, char **argv)
 	struct tk_getopt g;
 	struct outputs out = { 0 };
 	const struct tk_trace_backend *be = NULL;
-	const char *backend = "ptrace";
+	const char *backend = NULL; /* NULL: eBPF when it loads here, else ptrace with a notice */
 	struct tk_trace_env env;
 	struct tk_printer *p;
 	char err[256];
 	int c, r, i, zflags = 0;
+	bool auto_backend;
 
 	memset(&o, 0, sizeof(o));
 	o.fmt.strsize = 32;
@@ -300,6 +329,26 @@ int cmd_trace(int argc, char **argv)
 		case OPT_NO_SECCOMP:
 			o.seccomp = 0;
 			break;
+		case 'a':
+			o.all = true;
+			break;
+		case OPT_CGROUP:
+			o.cgroup = optarg;
+			break;
+		case OPT_COMM:
+			o.comm = optarg;
+			break;
+		case OPT_BUFSIZE:
+			if (parse_size(optarg, &o.buffer_size)) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", "invalid --buffer-size '%s': want a power of two from 4K to 1G, e.g. 32M",
+						     optarg);
+			}
+			break;
+		case OPT_HIST:
+			o.hist = true;
+			break;
 		default:
 			tk_getopt_free(&g);
 			free(o.pids);
@@ -314,7 +363,10 @@ int cmd_trace(int argc, char **argv)
 		o.filter.status = (zflags & 1 ? TK_STATUS_SUCCESSFUL : 0) | (zflags & 2 ? TK_STATUS_FAILED : 0);
 		o.filter.status_given = true;
 	}
-	if (!o.argv && !o.npids) {
+	if ((o.cgroup || o.comm) && !o.npids)
+		o.all = true; /* a container, every process of a name: system-wide, filtered; a command
+			       * given too sets how long (as perf trace -a -- sleep 5) */
+	if (!o.argv && !o.npids && !o.all) {
 		free(o.pids);
 		return cmd_usage_err("trace", "nothing to trace: give a command after -- or -p PID");
 	}
@@ -322,6 +374,26 @@ int cmd_trace(int argc, char **argv)
 		free(o.pids);
 		return cmd_usage_err("trace", "give a command or -p, not both");
 	}
+	if (o.all && o.npids) {
+		free(o.pids);
+		return cmd_usage_err("trace", "give -a or -p, not both");
+	}
+	if (o.hist && o.summary != 1) {
+		free(o.pids);
+		return cmd_usage_err("trace", "--hist goes with -c");
+	}
+	if (o.all || o.cgroup || o.comm || o.buffer_size || o.hist) {
+		/* only the kernel can filter or count this way: no silent fallback */
+		if (backend && strcmp(backend, "bpf")) {
+			free(o.pids);
+			return cmd_usage_err("trace", "-a, --cgroup, --comm, --buffer-size and --hist need --backend bpf");
+		}
+		backend = "bpf";
+	}
+	auto_backend = !backend;
+	if (!backend)
+		backend = "bpf";
+	o.verbose = tk_verbose;
 	for (i = 0; i < (int)(sizeof(backends) / sizeof(backends[0])); i++)
 		if (!strcmp(backends[i].name, backend))
 			break;
@@ -402,7 +474,17 @@ int cmd_trace(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 	}
 	r = be->run(&env);
+	if (r && env.not_started && auto_backend) {
+		/* eBPF refused here (no privilege, a sandbox, an old kernel): say so once, use ptrace */
+		fprintf(stderr, "tracekit trace: eBPF unavailable (%s); using ptrace\n", env.err);
+		env.err[0] = 0;
+		env.not_started = false;
+		be = &tk_ptrace_backend;
+		r = be->run(&env);
+	}
 	tk_printer_finish(p);
+	if (tk_printer_lost_count(p))
+		fprintf(stderr, "tracekit trace: %llu events lost\n", (unsigned long long)tk_printer_lost_count(p));
 	tk_printer_free(p);
 	close_outputs(&out);
 	free(o.pids);

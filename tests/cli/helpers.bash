@@ -4,7 +4,16 @@
 : "${TRACEKIT:=$TK_BUILD/tracekit}"
 PROGS="$TK_BUILD/tests/progs"
 
-tk() { "$TRACEKIT" "$@"; }
+# TK_TRACE_BACKEND=bpf|ptrace runs every `tk trace` with that backend (trace-bpf.bats replays the
+# trace tests under each backend that way).
+tk() {
+	if [ "${1:-}" = trace ] && [ -n "${TK_TRACE_BACKEND:-}" ]; then
+		shift
+		"$TRACEKIT" trace --backend "$TK_TRACE_BACKEND" "$@"
+	else
+		"$TRACEKIT" "$@"
+	fi
+}
 
 # Skip unless root (tests that touch the kernel's tracing state need it).
 require_root() {

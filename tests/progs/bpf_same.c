@@ -1,5 +1,5 @@
 /*
- * sys_det DIR: a fixed series of file, pipe, socket and time syscalls whose decoded text is the
+ * bpf_same DIR: a fixed series of file, pipe, socket and time syscalls whose decoded text is the
  * same on every run (no addresses, pids or clocks in what a -e trace= subset shows). The subject of
  * the test that both trace backends print identical lines.
  */

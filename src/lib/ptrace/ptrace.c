@@ -505,7 +505,7 @@ static int start_child(struct ptracer *t, char *const argv[], const char *path)
 }
 
 /* PATH lookup in the parent, so a missing command fails before anything is traced. */
-static int resolve(const char *cmd, char *out, size_t size)
+int tk_trace_resolve_cmd(const char *cmd, char *out, size_t size)
 {
 	const char *path = getenv("PATH");
 	int err = ENOENT;
@@ -554,7 +554,7 @@ static int ptrace_run(struct tk_trace_env *env)
 	if (t.seccomp)
 		t.options |= PTRACE_O_TRACESECCOMP;
 	if (o->argv) {
-		r = resolve(o->argv[0], path, sizeof(path));
+		r = tk_trace_resolve_cmd(o->argv[0], path, sizeof(path));
 		if (r) {
 			snprintf(env->err, sizeof(env->err), "cannot run '%s': %s", o->argv[0], strerror(-r));
 			return r;

@@ -20,6 +20,7 @@ struct tk_trace_env {
 	char err[256];	 /* the one-line reason when run() fails */
 	int exit_status; /* wait status of the started command; -1 when none was started */
 	int main_pid;	 /* the started command's pid, 0 with -p */
+	bool not_started; /* run() failed before touching any task: another backend may try */
 };
 
 struct tk_trace_backend {
@@ -29,5 +30,9 @@ struct tk_trace_backend {
 };
 
 extern const struct tk_trace_backend tk_ptrace_backend;
+
+/* The program a backend runs for cmd: looked up in PATH as execvp would; 0 or -errno. */
+int tk_trace_resolve_cmd(const char *cmd, char *out, size_t size);
+extern const struct tk_trace_backend tk_bpf_backend;
 
 #endif

@@ -19,6 +19,7 @@ struct task {
 	bool interrupted; /* the entry half went out as "<unfinished ...>" */
 	struct tk_syscall sc;
 	int next_arg;
+	char comm[16];	  /* -a */
 	struct strbuf line;
 	struct strbuf json_args; /* JSON array text of entry-time args */
 	int json_nargs;
@@ -36,6 +37,7 @@ struct tk_printer {
 	struct tk_summary *sum;
 	uint64_t lost;
 	struct strbuf out;
+	struct strbuf extra; /* after the -c table */
 };
 
 static struct task **slot(struct tk_printer *p, int tid)
@@ -137,6 +139,7 @@ struct tk_printer *tk_printer_new(const struct tk_trace_opts *o, tk_trace_stream
 		return NULL;
 	}
 	sb_init(&p->out);
+	sb_init(&p->extra);
 	return p;
 }
 
@@ -155,6 +158,7 @@ void tk_printer_free(struct tk_printer *p)
 	free(p->tasks);
 	free(p->sum);
 	sb_release(&p->out);
+	sb_release(&p->extra);
 	free(p);
 }
 
@@ -178,6 +182,19 @@ void tk_printer_task_new(struct tk_printer *p, int tid)
 	get(p, tid);
 }
 
+void tk_printer_task_comm(struct tk_printer *p, int tid, const char *comm)
+{
+	struct task *t = get(p, tid);
+
+	if (t)
+		snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+void tk_printer_summary_extra(struct tk_printer *p, const char *text)
+{
+	sb_adds(&p->extra, text);
+}
+
 static bool lines_on(const struct tk_printer *p)
 {
 	return p->o->summary != 1 && !p->o->json;
@@ -195,8 +212,12 @@ static void emit(struct tk_printer *p, int tid, const char *s, size_t n)
 static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts, uint64_t mono)
 {
 	const struct tk_trace_opts *o = p->o;
+	struct task *t;
 
-	if (o->follow < 2) {
+	if (o->all) {
+		t = find(p, tid);
+		sb_addf(sb, "%s/%d ", t && t->comm[0] ? t->comm : "?", tid);
+	} else if (o->follow < 2) {
 		if (o->output_is_file && (o->follow || p->live > 1))
 			sb_addf(sb, "%-5d ", tid);
 		else if (!o->output_is_file && p->live > 1)
@@ -573,6 +594,12 @@ void tk_printer_finish(struct tk_printer *p)
 		}
 	}
 	p->pending_tid = 0;
+	if (p->o->json && p->lost) {
+		/* loss is never silent: in the JSON stream too */
+		sb_reset(&p->out);
+		sb_addf(&p->out, "{\"lost\":%" PRIu64 "}\n", p->lost);
+		emit(p, 0, sb_str(&p->out), p->out.len);
+	}
 	if (!p->o->summary)
 		return;
 	sb_reset(&p->out);
@@ -580,5 +607,6 @@ void tk_printer_finish(struct tk_printer *p)
 		tk_summary_json(p->sum, p->o->sortby, &p->out);
 	else
 		tk_summary_format(p->sum, p->o->sortby, &p->out);
+	sb_add(&p->out, sb_str(&p->extra), p->extra.len);
 	emit(p, 0, sb_str(&p->out), p->out.len);
 }

@@ -33,6 +33,13 @@ struct tk_trace_opts {
 	int *pids;		     /* -p */
 	int npids;
 	char **argv; /* the command, NULL-terminated; NULL with -p */
+	/* eBPF backend only */
+	bool all;	    /* -a: every task on the system; lines start with comm/pid */
+	const char *cgroup; /* --cgroup PATH: only tasks in this cgroup v2 subtree */
+	const char *comm;   /* --comm NAME */
+	size_t buffer_size; /* --buffer-size: ring buffer bytes, 0 for the default */
+	bool hist;	    /* --hist: log2 latency histograms after the -c table */
+	int verbose;	    /* tracekit -v: the kernel's diagnostics (verifier log) */
 };
 
 /* Where the lines of thread tid go (the command owns the files: -o, -ff's PREFIX.PID, stderr). */
@@ -49,6 +56,10 @@ void tk_printer_task_new(struct tk_printer *p, int tid);
 void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem);
 /* Syscall exit: the same call with ret, ts_exit, mono_exit. */
 void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem);
+/* tid's command name, for -a's "comm/pid" prefix. */
+void tk_printer_task_comm(struct tk_printer *p, int tid, const char *comm);
+/* Text written after the -c table (the eBPF backend's --hist histograms). */
+void tk_printer_summary_extra(struct tk_printer *p, const char *text);
 /* A signal delivered to tid (siginfo_t). */
 void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ts, uint64_t mono);
 /* tid ended: wait status as from waitpid. Prints "= ?" for a syscall it never returned from. */

@@ -1,0 +1,424 @@
+/*
+ * `tracekit trace --backend bpf`: the eBPF syscall backend. The kernel half (src/bpf/systrace.bpf.c)
+ * filters, captures and counts; this half launches or adopts the tasks, reads the ring buffer,
+ * pairs entry and exit records, and hands struct tk_syscall events to the shared printer, whose
+ * decoders read memory from the captures (systrace_sys.c). It never formats anything itself.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/bpf/systrace.h"
+#include "lib/bpf/systrace_sys.h"
+#include "lib/sys/backend.h"
+
+/* An entry record waiting for its exit (execve's: the only syscalls with both). */
+struct pending {
+	int tid;
+	size_t size;
+	struct systrace_rec *rec;
+};
+
+struct bpfrun {
+	struct tk_trace_env *env;
+	const struct tk_trace_opts *o;
+	struct tk_systrace *st;
+	int64_t realtime_off;
+	struct pending *pend;
+	size_t npend, cappend;
+	int *tids;		/* tasks the printer knows */
+	size_t ntids, captids;
+	bool failed;		/* out of memory while reading: records were dropped */
+	bool started;		/* the tasks we were given are known: new ones are followed ones */
+};
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void know_task(struct bpfrun *b, int tid)
+{
+	size_t i;
+	int *grown;
+
+	for (i = 0; i < b->ntids; i++)
+		if (b->tids[i] == tid)
+			return;
+	if (b->ntids == b->captids) {
+		b->captids = b->captids ? b->captids * 2 : 16;
+		grown = realloc(b->tids, b->captids * sizeof(*grown));
+		if (!grown) {
+			b->failed = true;
+			return;
+		}
+		b->tids = grown;
+	}
+	b->tids[b->ntids++] = tid;
+	tk_printer_task_new(b->env->printer, tid);
+	/* -f: a child or thread seen for the first time, as the ptrace backend notes it */
+	if (b->started && !b->o->all && !b->o->quiet && b->env->note) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "Process %d attached", tid);
+		b->env->note(b->env->note_ctx, msg);
+	}
+}
+
+static struct pending *pending_find(struct bpfrun *b, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < b->npend; i++)
+		if (b->pend[i].tid == tid)
+			return &b->pend[i];
+	return NULL;
+}
+
+static void pending_drop(struct bpfrun *b, struct pending *p)
+{
+	free(p->rec);
+	*p = b->pend[--b->npend];
+}
+
+static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t size)
+{
+	struct pending *p = pending_find(b, (int)rec->tid), *grown;
+
+	if (p) {	/* an entry that never saw its exit (the task was killed in execve) */
+		free(p->rec);
+	} else {
+		if (b->npend == b->cappend) {
+			b->cappend = b->cappend ? b->cappend * 2 : 8;
+			grown = realloc(b->pend, b->cappend * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			b->pend = grown;
+		}
+		p = &b->pend[b->npend++];
+		p->tid = (int)rec->tid;
+	}
+	p->rec = malloc(size);
+	if (!p->rec) {
+		pending_drop(b, p);
+		return -ENOMEM;
+	}
+	memcpy(p->rec, rec, size);
+	p->size = size;
+	return 0;
+}
+
+/* Deliver one syscall to the printer: entry then exit (exit NULL: it never returns). */
+static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
+		    const struct systrace_rec *exit, size_t xsize)
+{
+	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, false };
+	struct tk_mem mem = { &tk_systrace_mem_ops, &mctx };
+	struct tk_syscall sc;
+
+	tk_systrace_event(&sc, enter, exit, b->realtime_off);
+	know_task(b, sc.tid);
+	/* the printer asks entry-time questions first, then exit-time ones */
+	if (exit)
+		sc.ret = 0, sc.ts_exit = 0, sc.mono_exit = 0;
+	tk_printer_enter(b->env->printer, &sc, &mem);
+	if (!exit)
+		return;
+	tk_systrace_event(&sc, enter, exit, b->realtime_off);
+	mctx.prefer_exit = true;
+	tk_printer_exit(b->env->printer, &sc, &mem);
+}
+
+static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
+{
+	struct bpfrun *b = ctx;
+	struct pending *p;
+	int status;
+
+	if (b->o->all) {
+		know_task(b, (int)rec->tid);
+		tk_printer_task_comm(b->env->printer, (int)rec->tid, rec->comm);
+	}
+	if (rec->type == SYSTRACE_REC_SIGNAL) {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		memcpy(&si, rec->args, sizeof(rec->args));
+		know_task(b, (int)rec->tid);
+		tk_printer_signal(b->env->printer, (int)rec->tid, &si, rec->ts + b->realtime_off, rec->ts);
+		return 0;
+	}
+	if (rec->type == SYSTRACE_REC_ENTER) {
+		if (rec->nr == SYS_exit || rec->nr == SYS_exit_group) {
+			deliver(b, rec, size, NULL, 0);
+			/*
+			 * A task we did not start ends here; the one we started is reported from
+			 * waitpid, which also knows about signals.
+			 */
+			if ((int)rec->tid != b->env->main_pid) {
+				status = (int)(rec->args[0] & 0xff) << 8;
+				tk_printer_task_exit(b->env->printer, (int)rec->tid, status,
+						     rec->ts + b->realtime_off, rec->ts);
+			}
+			return 0;
+		}
+		if (pending_add(b, rec, size))
+			b->failed = true;
+		return 0;
+	}
+	p = pending_find(b, (int)rec->tid);
+	if (p && p->rec->nr == rec->nr) {
+		deliver(b, p->rec, p->size, rec, size);
+		pending_drop(b, p);
+	} else {
+		deliver(b, NULL, 0, rec, size);
+	}
+	return 0;
+}
+
+/* Which syscalls the kernel half reports: -e trace=. */
+static bool selected(long nr, void *ctx)
+{
+	const struct tk_trace_opts *o = ctx;
+
+	return tk_sysfilter_traced(&o->filter, nr);
+}
+
+/*
+ * Start the command held on a pipe until the tracer has put it in the filter: not one of its
+ * syscalls from execve on is missed. An exec failure comes back on a second pipe.
+ */
+static int launch(struct bpfrun *b, const char *path, pid_t *pid_out)
+{
+	int go[2], fail[2], err = 0;
+	char c;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -errno;
+	if (pipe2(fail, O_CLOEXEC)) {
+		err = -errno;
+		close(go[0]);
+		close(go[1]);
+		return err;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (pid == 0) {
+		/* signal dispositions stay as trace.c left them: the ptrace backend's child's too */
+		close(go[1]);
+		close(fail[0]);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		execv(path, b->o->argv);
+		err = errno;
+		n = write(fail[1], &err, sizeof(err));
+		(void)n;
+		_exit(127);
+	}
+	close(go[0]);
+	close(fail[1]);
+	go[0] = fail[1] = -1;
+	err = tk_systrace_add_exec(b->st, pid);
+	if (err) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	b->env->main_pid = pid;
+	know_task(b, pid);
+	if (b->o->all) {
+		/* its name after exec, for -a's comm/pid prefix even if none of its calls shows */
+		const char *base = strrchr(path, '/');
+
+		tk_printer_task_comm(b->env->printer, pid, base ? base + 1 : path);
+	}
+	close(go[1]);	/* go */
+	go[1] = -1;
+	n = read(fail[0], &err, sizeof(err));
+	if (n == (ssize_t)sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		b->env->main_pid = 0;
+		err = -err;
+		goto out;
+	}
+	err = 0;
+	*pid_out = pid;
+out:
+	if (go[0] >= 0)
+		close(go[0]);
+	if (go[1] >= 0)
+		close(go[1]);
+	if (fail[0] >= 0)
+		close(fail[0]);
+	if (fail[1] >= 0)
+		close(fail[1]);
+	return err;
+}
+
+static bool any_alive(const int *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!kill(pids[i], 0) || errno != ESRCH)
+			return true;
+	return false;
+}
+
+/* -c: the kernel's totals into the printer's summary. */
+static void collect_counts(struct bpfrun *b)
+{
+	struct tk_summary *sum = tk_printer_summary(b->env->printer);
+	struct systrace_stat s;
+	unsigned nr;
+
+	struct strbuf hist = STRBUF_INIT;
+	char title[96];
+
+	for (nr = 0; nr < SYSTRACE_NR_MAX && nr <= TK_SYS_NR_MAX; nr++) {
+		if (tk_systrace_stat(b->st, nr, &s) || !s.calls)
+			continue;
+		tk_summary_add_bulk(sum, nr, s.calls, s.errors, s.ns);
+		if (b->o->hist) {
+			snprintf(title, sizeof(title), "%s: %" PRIu64 " calls", tk_sys_name(nr) ? tk_sys_name(nr) : "?",
+				 (uint64_t)s.calls);
+			tk_systrace_hist_format(&hist, title, s.hist, SYSTRACE_HIST_SLOTS);
+		}
+	}
+	if (hist.len)
+		tk_printer_summary_extra(b->env->printer, sb_str(&hist));
+	sb_release(&hist);
+}
+
+static int bpf_run(struct tk_trace_env *env)
+{
+	const struct tk_trace_opts *o = env->o;
+	static struct systrace_sysdesc desc[SYSTRACE_NR_MAX];
+	struct tk_systrace_config cfg = { 0 };
+	struct bpfrun b = { 0 };
+	pid_t child = 0;
+	int r, i, status;
+	uint64_t lost;
+
+	b.env = env;
+	b.o = o;
+	env->exit_status = -1;
+	env->main_pid = 0;
+	tk_systrace_plan(desc, selected, (void *)o, o->fmt.strsize);
+	cfg.desc = desc;
+	cfg.count = o->summary == 1;
+	cfg.follow = o->follow > 0;
+	cfg.want_time = o->ts != TK_TS_NONE || o->relative || o->show_duration || o->json || o->summary;
+	if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_SUCCESSFUL)
+		cfg.status = 1;
+	else if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_FAILED)
+		cfg.status = 2;
+	cfg.all = o->all;
+	cfg.cgroup = o->cgroup;
+	cfg.comm = o->comm;
+	cfg.ring_bytes = o->buffer_size;
+	cfg.verbose = o->verbose > 0;
+	r = tk_systrace_open(&b.st, &cfg, env->err, sizeof(env->err));
+	if (r) {
+		env->not_started = true;
+		return r;
+	}
+	b.realtime_off = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
+	tk_systrace_set_handler(b.st, on_record, &b);
+	for (i = 0; i < o->npids; i++) {
+		r = tk_systrace_add_process(b.st, o->pids[i], o->follow > 0);
+		if (r) {
+			snprintf(env->err, sizeof(env->err), "cannot attach to pid %d: %s", o->pids[i], strerror(-r));
+			goto out;
+		}
+		know_task(&b, o->pids[i]);
+		if (!o->quiet && env->note) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "Process %d attached", o->pids[i]);
+			env->note(env->note_ctx, msg);
+		}
+	}
+	if (o->argv) {
+		char path[PATH_MAX];
+
+		r = tk_trace_resolve_cmd(o->argv[0], path, sizeof(path));
+		if (!r)
+			r = launch(&b, path, &child);
+		if (r) {
+			snprintf(env->err, sizeof(env->err), "cannot run '%s': %s", o->argv[0], strerror(-r));
+			goto out;
+		}
+	}
+	b.started = true;
+	for (;;) {
+		if (*env->stop) {
+			if (!child)
+				break;
+			/* a command we started: pass the signal on and keep tracing it to its end */
+			kill(child, *env->stop_sig ? *env->stop_sig : SIGTERM);
+			*env->stop = 0;
+		}
+		if (child) {
+			r = waitpid(child, &status, WNOHANG);
+			if (r == child) {
+				env->exit_status = status;
+				break;
+			}
+		} else if (!o->all && !any_alive(o->pids, o->npids)) {
+			break;
+		}
+		if (cfg.count) {
+			usleep(10000);
+			continue;
+		}
+		r = tk_systrace_poll(b.st, 10);
+		if (r < 0 && r != -EINTR) {
+			snprintf(env->err, sizeof(env->err), "reading the ring buffer failed: %s", strerror(-r));
+			goto out;
+		}
+	}
+	tk_systrace_drain(b.st);
+	if (cfg.count)
+		collect_counts(&b);
+	if (child)
+		tk_printer_task_exit(env->printer, child, env->exit_status, clock_ns(CLOCK_REALTIME),
+				     clock_ns(CLOCK_MONOTONIC));
+	if (!child && !o->quiet && env->note)
+		for (i = 0; i < o->npids; i++) {
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "Process %d detached", o->pids[i]);
+			env->note(env->note_ctx, msg);
+		}
+	r = 0;
+out:
+	lost = b.st ? tk_systrace_lost(b.st) : 0;
+	if (lost)
+		tk_printer_lost(env->printer, lost);
+	tk_systrace_close(b.st);
+	for (i = 0; i < (int)b.npend; i++)
+		free(b.pend[i].rec);
+	free(b.pend);
+	free(b.tids);
+	return r;
+}
+
+const struct tk_trace_backend tk_bpf_backend = { "bpf", bpf_run };

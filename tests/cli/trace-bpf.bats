@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# tracekit trace on eBPF: same text as the ptrace backend, the trace corpus under --backend bpf,
+# fallback when bpf() is denied, nothing left loaded after SIGKILL, in-kernel -c, -a, --cgroup, loss.
+load helpers
+
+SAME_SET='trace=getcwd,chdir,openat,read,write,pwrite64,pread64,writev,lseek,close,newfstatat,mkdir,rename,unlink,rmdir,pipe2,dup2,socketpair,sendto,recvfrom,socket,connect,exit_group'
+
+setup() {
+	require_root
+	require_feature bpf
+}
+
+teardown() {
+	[ -n "${CG:-}" ] && rmdir "$CG" 2>/dev/null
+	true
+}
+
+@test "trace-bpf: both backends print identical text for a deterministic program" {
+	require_feature ptrace
+	mkdir "$BATS_TEST_TMPDIR/w"
+	run tk trace --backend bpf -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/bpf" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	run tk trace --backend ptrace -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/ptrace" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	diff -u "$BATS_TEST_TMPDIR/ptrace" "$BATS_TEST_TMPDIR/bpf"
+	# and it is a real trace, not two empty files
+	grep -qF '"hello\n", 6)' "$BATS_TEST_TMPDIR/bpf"
+	grep -q '^connect([0-9]*, {sa_family=AF_UNIX, sun_path="no-such-socket"}, 110) = -1 ENOENT' "$BATS_TEST_TMPDIR/bpf"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/bpf")" = "+++ exited with 0 +++" ]
+}
+
+@test "trace-bpf: the trace test corpus passes with --backend bpf" {
+	local f
+	for f in "$BATS_TEST_DIRNAME"/trace*.bats; do
+		case $f in */trace-bpf*.bats) continue ;; esac
+		TK_TRACE_BACKEND=bpf bats --tap "$f" > "$BATS_TEST_TMPDIR/tap" 2>&1 ||
+			{ grep -v '^ok' "$BATS_TEST_TMPDIR/tap"; echo "with --backend bpf: ${f##*/} failed"; return 1; }
+	done
+}
+
+@test "trace-bpf: without --backend, eBPF is used; bpf() denied falls back to ptrace with one notice" {
+	require_feature ptrace
+	mkdir "$BATS_TEST_TMPDIR/w"
+	run tk trace -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/auto" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run "$PROGS/deny_bpf" "$TRACEKIT" trace -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/denied" -- \
+		"$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "tracekit trace: eBPF unavailable ("*"Operation not permitted); using ptrace" ]]
+	diff -u "$BATS_TEST_TMPDIR/auto" "$BATS_TEST_TMPDIR/denied"
+	# forcing eBPF where it is denied is an error, not a silent switch
+	run "$PROGS/deny_bpf" "$TRACEKIT" trace --backend bpf -- true
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "tracekit trace: loading the BPF programs failed: Operation not permitted" ]]
+}
+
+# The ids of the BPF programs process $1 holds, from its fds' fdinfo.
+prog_ids_of() {
+	local fd
+	for fd in /proc/"$1"/fdinfo/*; do
+		awk '/^prog_id:/ {print $2}' "$fd" 2>/dev/null
+	done | sort -u
+}
+
+@test "trace-bpf: after SIGKILL none of tracekit's BPF programs stays loaded" {
+	require_cmd bpftool
+	"$TRACEKIT" trace --backend bpf -o /dev/null -- sleep 30 &
+	local pid=$! ids="" i id
+	for i in $(seq 100); do
+		ids=$(prog_ids_of "$pid")
+		[ "$(echo "$ids" | grep -c .)" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ -n "$ids" ]
+	for id in $ids; do bpftool prog show id "$id" > /dev/null; done
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	pkill -KILL -P "$pid" sleep 2>/dev/null || true
+	for id in $ids; do
+		for i in $(seq 100); do
+			bpftool prog show id "$id" > /dev/null 2>&1 || break
+			sleep 0.05
+		done
+		! bpftool prog show id "$id" > /dev/null 2>&1 || { echo "program $id still loaded"; return 1; }
+	done
+}
+
+@test "trace-bpf: -c counts in the kernel, the same calls as the ptrace backend" {
+	require_feature ptrace
+	run tk trace --backend bpf -c -o "$BATS_TEST_TMPDIR/bpf" -- dd if=/dev/zero of=/dev/null bs=1 count=3000
+	[ "$status" -eq 0 ]
+	run tk trace --backend ptrace -c -o "$BATS_TEST_TMPDIR/ptrace" -- dd if=/dev/zero of=/dev/null bs=1 count=3000
+	[ "$status" -eq 0 ]
+	calls() { awk -v s="$2" '$NF == s {print $4}' "$1"; }
+	[ "$(calls "$BATS_TEST_TMPDIR/bpf" read)" = "$(calls "$BATS_TEST_TMPDIR/ptrace" read)" ]
+	[ "$(calls "$BATS_TEST_TMPDIR/bpf" write)" = "$(calls "$BATS_TEST_TMPDIR/ptrace" write)" ]
+	[ "$(calls "$BATS_TEST_TMPDIR/bpf" write)" -ge 3000 ]
+	[ "$(calls "$BATS_TEST_TMPDIR/bpf" exit_group)" = 1 ]
+	grep -q '^100.00 .* total$' "$BATS_TEST_TMPDIR/bpf"
+}
+
+@test "trace-bpf: --hist adds a log2 latency histogram per syscall" {
+	run tk trace --backend bpf -c --hist -o "$BATS_TEST_TMPDIR/out" -- dd if=/dev/zero of=/dev/null bs=1 count=500
+	[ "$status" -eq 0 ]
+	grep -q '^read: 50[0-9] calls$' "$BATS_TEST_TMPDIR/out"
+	grep -Eq '^ +[0-9]+ -> [0-9]+ +: [0-9]+ +\|\*+ *\|$' "$BATS_TEST_TMPDIR/out"
+	run tk trace --backend bpf --hist -- true
+	[ "$status" -eq 2 ]
+}
+
+@test "trace-bpf: -a traces other processes, each line prefixed comm/pid" {
+	( sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
+	local other=$!
+	run tk trace -a -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/out" -- sleep 1
+	wait "$other"
+	[ "$status" -eq 0 ]
+	grep -q "^bpf_same/$other pwrite64([0-9]*, \"HE\", 2, 0) *= 2$" "$BATS_TEST_TMPDIR/out" ||
+		{ grep -v SIGCHLD "$BATS_TEST_TMPDIR/out"; return 1; }
+}
+
+@test "trace-bpf: --cgroup sees only the tasks of that cgroup" {
+	local root
+	root=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+	[ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
+	CG=$root/tracekit-test-$$
+	mkdir "$CG" || skip "cannot create a cgroup under $root"
+	( echo $BASHPID > "$CG/cgroup.procs"; sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
+	local inside=$!
+	( sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
+	local outside=$!
+	run tk trace --cgroup "$CG" -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/out" -- sleep 1
+	wait "$inside" "$outside"
+	[ "$status" -eq 0 ]
+	grep -q "^bpf_same/$inside pwrite64" "$BATS_TEST_TMPDIR/out" || { cat "$BATS_TEST_TMPDIR/out"; return 1; }
+	! grep -q "/$outside " "$BATS_TEST_TMPDIR/out"
+	run tk trace --cgroup /nonexistent -- true
+	[ "$status" -eq 1 ]
+	[ "$output" = "tracekit trace: cannot open cgroup /nonexistent: No such file or directory" ]
+}
+
+@test "trace-bpf: a ring too small for the burst loses events, and says how many" {
+	run tk trace --backend bpf --buffer-size 4K -o "$BATS_TEST_TMPDIR/out" -- dd if=/dev/zero of=/dev/null bs=1 count=20000
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" =~ ^tracekit\ trace:\ [1-9][0-9]*\ events\ lost$ ]]
+	run tk trace --backend bpf --buffer-size 3M -- true
+	[ "$status" -eq 2 ]
+	run tk trace --backend ptrace -a -- true
+	[ "$status" -eq 2 ]
+}
