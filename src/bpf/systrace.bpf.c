@@ -22,6 +22,8 @@ const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: fail
 const volatile char comm_filter[16] = {};
 const volatile __u64 wakeup_bytes = 256 * 1024;
 const volatile __u32 fork_child_off = 20;
+const volatile __u32 siggen_pid_off = 36;	/* signal_generate's pid and result, from its format */
+const volatile __u32 siggen_result_off = 44;
 const volatile __s32 execve_nr = 59;	/* from the user half's syscall table */
 const volatile __s32 execveat_nr = 322;	/* child_pid in sched_process_fork, from its format */
 
@@ -85,6 +87,28 @@ struct {
 
 __u64 newborn_pending = 0;
 
+/* Thread ids of traced tasks, for signal_generate, which names its target only by pid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} traced_tids SEC(".maps");
+
+/* signal_generate's siginfo, from the raw tracepoint to the classic one that runs next on this CPU */
+struct systrace_siggen {
+	__u64 info[6];
+	__u32 valid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct systrace_siggen);
+} siggen SEC(".maps");
+
 static __always_inline void count_lost(void)
 {
 	__u32 zero = 0;
@@ -131,6 +155,7 @@ static __always_inline struct systrace_task *current_traced(void)
 		} else if (newborn_pending && bpf_map_lookup_elem(&newborn, &tid)) {
 			bpf_map_delete_elem(&newborn, &tid);
 			__sync_fetch_and_add(&newborn_pending, -1);
+			bpf_map_update_elem(&traced_tids, &tid, &tid, BPF_ANY);
 			st = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 			if (!st)
 				return NULL;
@@ -151,7 +176,7 @@ static __always_inline struct systrace_task *current_traced(void)
 
 /* A raw tracepoint's arguments, declared here: vmlinux.h's copy would be a CO-RE relocation. */
 struct systrace_raw_args {
-	__u64 args[2];
+	__u64 args[5];
 };
 
 /*
@@ -605,6 +630,70 @@ int systrace_signal(struct systrace_raw_args *ctx)
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
 	flags = wakeup_flags(sizeof(*r));
 	bpf_ringbuf_submit(r, flags);
+	return 0;
+}
+
+/*
+ * A signal the kernel discards at once (SIGCHLD with its default action, ...) is never delivered,
+ * so signal_deliver misses it; strace shows it because ptrace keeps it queued. signal_generate sees
+ * it: this raw tracepoint keeps its siginfo, the classic tracepoint after it knows the target's pid.
+ */
+#define TRACE_SIGNAL_IGNORED 1
+
+SEC("raw_tp/signal_generate")
+int systrace_siggen_info(struct systrace_raw_args *ctx)
+{
+	struct systrace_siggen *g;
+	__u32 zero = 0;
+
+	if (ctx->args[4] != TRACE_SIGNAL_IGNORED)
+		return 0;
+	g = bpf_map_lookup_elem(&siggen, &zero);
+	if (!g)
+		return 0;
+	/* SEND_SIG_NOINFO and SEND_SIG_PRIV are 0 and 1, not pointers: a bare si_signo then */
+	if (ctx->args[1] < 4096 || bpf_probe_read_kernel(g->info, sizeof(g->info), (void *)ctx->args[1])) {
+		__builtin_memset(g->info, 0, sizeof(g->info));
+		g->info[0] = (__u32)ctx->args[0];
+	}
+	g->valid = 1;
+	return 0;
+}
+
+SEC("tracepoint/signal/signal_generate")
+int systrace_siggen(void *ctx)
+{
+	struct systrace_siggen *g;
+	struct systrace_rec *r;
+	__u32 zero = 0, tid = 0;
+	int result = 0;
+
+	g = bpf_map_lookup_elem(&siggen, &zero);
+	if (!g || !g->valid)
+		return 0;
+	g->valid = 0;
+	if (bpf_probe_read_kernel(&tid, 4, (void *)((__u64)ctx + siggen_pid_off)) ||
+	    bpf_probe_read_kernel(&result, 4, (void *)((__u64)ctx + siggen_result_off)) ||
+	    result != TRACE_SIGNAL_IGNORED)
+		return 0;
+	if (!all_tasks && !bpf_map_lookup_elem(&traced_tids, &tid))
+		return 0;
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	r->size = sizeof(*r);
+	r->type = SYSTRACE_REC_SIGNAL;
+	r->ncap = 0;
+	r->nr = (__s32)g->info[0];
+	r->tid = tid;
+	r->tgid = 0;
+	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
+	r->ret = SYSTRACE_SIG_DISCARDED;
+	__builtin_memcpy(r->args, g->info, sizeof(r->args));
+	r->comm[0] = 0;
+	bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
 	return 0;
 }
 

@@ -77,6 +77,10 @@ enum systrace_rec_type {
 	SYSTRACE_REC_SIGNAL = 3,	/* signal delivery: nr is the signal, args the siginfo's 48 bytes */
 };
 
+/* A SIGNAL record's ret: the kernel discarded the signal at once (its default action is to ignore
+ * it); it shows at the target's next return to user space, where ptrace would have reported it. */
+#define SYSTRACE_SIG_DISCARDED 1
+
 /* One ring-buffer record: this header, then `ncap` captures, each 8-byte aligned. */
 struct systrace_rec {
 	__u16 size;		/* the whole record, captures included */

@@ -41,21 +41,22 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* child_pid's offset in the sched_process_fork record, from its format file (-1 if unknown). */
-static int fork_child_offset(void)
+/* A field's offset in a tracepoint's record, from its format file (-1 if unknown). */
+static int field_offset(const char *event, const char *field)
 {
-	char dir[512], path[600], line[256];
+	char dir[512], path[700], line[256], pat[64];
 	int off = -1;
 	FILE *f;
 
 	if (tk_tracefs_find(dir, sizeof(dir)))
 		return -1;
-	snprintf(path, sizeof(path), "%s/events/sched/sched_process_fork/format", dir);
+	snprintf(path, sizeof(path), "%s/events/%s/format", dir, event);
+	snprintf(pat, sizeof(pat), " %s;", field);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, " child_pid;");
+		char *p = strstr(line, pat);
 
 		if (p && (p = strstr(p, "offset:")))
 			off = atoi(p + 7);
@@ -119,11 +120,13 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	if (cfg->count) {
 		/* nothing is streamed: a one-page ring instead of megabytes, no signal records */
 		bpf_program__set_autoload(s->progs.systrace_signal, false);
+		bpf_program__set_autoload(s->progs.systrace_siggen_info, false);
+		bpf_program__set_autoload(s->progs.systrace_siggen, false);
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
 	}
 	if (cfg->follow && !cfg->all) {
-		off = fork_child_offset();
+		off = field_offset("sched/sched_process_fork", "child_pid");
 		if (off < 0) {
 			ret = -ENOENT;
 			seterr(err, errlen, "cannot read the sched_process_fork tracepoint format (is tracefs mounted?)");
@@ -132,6 +135,19 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		s->rodata->fork_child_off = off;
 	} else {
 		bpf_program__set_autoload(s->progs.systrace_fork, false);
+	}
+	if (!cfg->count) {
+		int pid_off = field_offset("signal/signal_generate", "pid");
+		int res_off = field_offset("signal/signal_generate", "result");
+
+		if (pid_off < 0 || res_off < 0) {
+			/* no tracefs: signals the kernel discards go unseen, the rest still works */
+			bpf_program__set_autoload(s->progs.systrace_siggen_info, false);
+			bpf_program__set_autoload(s->progs.systrace_siggen, false);
+		} else {
+			s->rodata->siggen_pid_off = pid_off;
+			s->rodata->siggen_result_off = res_off;
+		}
 	}
 	ret = systrace_bpf__load(s);
 	if (ret) {
@@ -187,8 +203,10 @@ void tk_systrace_close(struct tk_systrace *t)
 static int add_task(struct tk_systrace *t, pid_t tid, __u32 state)
 {
 	struct systrace_task v = { .traced = state, .nr = -1 };
+	__u32 key = (__u32)tid;
 	int pidfd, ret = 0;
 
+	bpf_map_update_elem(bpf_map__fd(t->skel->maps.traced_tids), &key, &key, BPF_ANY);
 	pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
 	if (pidfd < 0 && errno == ENOENT)
 		pidfd = -1, errno = ESRCH;

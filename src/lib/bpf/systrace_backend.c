@@ -28,6 +28,13 @@ struct pending {
 	struct systrace_rec *rec;
 };
 
+/* A signal the kernel discarded, shown where the task next returns to user space. */
+struct held_signal {
+	int tid;
+	siginfo_t si;
+	uint64_t ts;
+};
+
 struct bpfrun {
 	struct tk_trace_env *env;
 	const struct tk_trace_opts *o;
@@ -39,6 +46,8 @@ struct bpfrun {
 	size_t ntids, captids;
 	bool failed;		/* out of memory while reading: records were dropped */
 	bool started;		/* the tasks we were given are known: new ones are followed ones */
+	struct held_signal *held;
+	size_t nheld, capheld;
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -120,6 +129,20 @@ static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t 
 	return 0;
 }
 
+static void show_held_signals(struct bpfrun *b, int tid)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < b->nheld; i++) {
+		if (b->held[i].tid == tid)
+			tk_printer_signal(b->env->printer, tid, &b->held[i].si, b->held[i].ts + b->realtime_off,
+					  b->held[i].ts);
+		else
+			b->held[j++] = b->held[i];
+	}
+	b->nheld = j;
+}
+
 /* Deliver one syscall to the printer: entry then exit (exit NULL: it never returns). */
 static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
 		    const struct systrace_rec *exit, size_t xsize)
@@ -139,6 +162,8 @@ static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t e
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
 	mctx.prefer_exit = true;
 	tk_printer_exit(b->env->printer, &sc, &mem);
+	if (b->nheld)
+		show_held_signals(b, sc.tid);
 }
 
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
@@ -156,6 +181,26 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 
 		memset(&si, 0, sizeof(si));
 		memcpy(&si, rec->args, sizeof(rec->args));
+		if (rec->ret == SYSTRACE_SIG_DISCARDED) {
+			struct held_signal *grown;
+
+			if ((pid_t)rec->tid == getpid())	/* -a: our own SIGCHLD */
+				return 0;
+			if (b->nheld == b->capheld) {
+				b->capheld = b->capheld ? b->capheld * 2 : 8;
+				grown = realloc(b->held, b->capheld * sizeof(*grown));
+				if (!grown) {
+					b->failed = true;
+					return 0;
+				}
+				b->held = grown;
+			}
+			b->held[b->nheld].tid = (int)rec->tid;
+			b->held[b->nheld].si = si;
+			b->held[b->nheld].ts = rec->ts;
+			b->nheld++;
+			return 0;
+		}
 		know_task(b, (int)rec->tid);
 		tk_printer_signal(b->env->printer, (int)rec->tid, &si, rec->ts + b->realtime_off, rec->ts);
 		return 0;
@@ -418,6 +463,7 @@ out:
 		free(b.pend[i].rec);
 	free(b.pend);
 	free(b.tids);
+	free(b.held);
 	return r;
 }
 
