@@ -34,6 +34,20 @@ struct {
 	__type(value, struct systrace_task);
 } tasks SEC(".maps");
 
+/*
+ * The same state in an array indexed by thread id, when pid_max is small enough for one (it is
+ * 32768 on many machines): an inlined array lookup instead of a task-storage call on every
+ * syscall of every task. Entries are cleared when their task exits, before the id is reused.
+ */
+const volatile __u8 by_tid = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);		/* pid_max, set before load when by_tid */
+	__type(key, __u32);
+	__type(value, struct systrace_task);
+} task_by_tid SEC(".maps");
+
 /* Indexed by syscall number; filled in by the user half before load (no map updates at start). */
 struct systrace_sysdesc sysdesc[SYSTRACE_NR_MAX] = {};
 
@@ -138,11 +152,27 @@ static __always_inline bool comm_matches(void)
 /* The traced state of the current task, or NULL when it is not traced. */
 static __always_inline struct systrace_task *current_traced(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct systrace_task *st = bpf_task_storage_get(&tasks, task, 0, 0);
+	struct task_struct *task;
+	struct systrace_task *st;
 	__u64 id;
 	__u32 tid;
 
+	if (by_tid) {
+		id = bpf_get_current_pid_tgid();
+		tid = (__u32)id;
+		st = bpf_map_lookup_elem(&task_by_tid, &tid);
+		if (!st)
+			return NULL;
+		if (!st->traced && all_tasks) {
+			st->nr = -1;
+			st->traced = (id >> 32) != self_tgid ? SYSTRACE_TRACED : SYSTRACE_SELF;
+		}
+		if (!st->traced || st->traced == SYSTRACE_SELF)
+			return NULL;
+		goto filters;
+	}
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&tasks, task, 0, 0);
 	if (!st) {
 		id = bpf_get_current_pid_tgid();
 		tid = (__u32)id;
@@ -167,6 +197,7 @@ static __always_inline struct systrace_task *current_traced(void)
 	}
 	if (!st->traced)
 		return NULL;
+filters:
 	if (use_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return NULL;
 	if (!comm_matches())
@@ -676,8 +707,14 @@ int systrace_siggen(void *ctx)
 	    bpf_probe_read_kernel(&result, 4, (void *)((__u64)ctx + siggen_result_off)) ||
 	    result != TRACE_SIGNAL_IGNORED)
 		return 0;
-	if (!all_tasks && !bpf_map_lookup_elem(&traced_tids, &tid))
+	if (by_tid) {
+		struct systrace_task *st = bpf_map_lookup_elem(&task_by_tid, &tid);
+
+		if (!st || st->traced != SYSTRACE_TRACED)
+			return 0;
+	} else if (!all_tasks && !bpf_map_lookup_elem(&traced_tids, &tid)) {
 		return 0;
+	}
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
 	if (!r) {
 		count_lost();
@@ -701,16 +738,45 @@ int systrace_siggen(void *ctx)
 SEC("tracepoint/sched/sched_process_fork")
 int systrace_fork(void *ctx)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct systrace_task *st = bpf_task_storage_get(&tasks, task, 0, 0);
-	__u32 child, one = 1;
+	struct systrace_task *st, *cst;
+	__u32 child, one = 1, tid;
 
+	if (by_tid) {
+		tid = (__u32)bpf_get_current_pid_tgid();
+		st = bpf_map_lookup_elem(&task_by_tid, &tid);
+	} else {
+		st = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	}
 	if (!st || st->traced != SYSTRACE_TRACED)
 		return 0;
 	if (bpf_probe_read_kernel(&child, 4, (void *)((__u64)ctx + fork_child_off)))
 		return 0;
+	if (by_tid) {
+		cst = bpf_map_lookup_elem(&task_by_tid, &child);
+		if (cst) {
+			cst->nr = -1;
+			cst->ts = 0;
+			cst->traced = SYSTRACE_TRACED;
+		}
+		return 0;
+	}
 	if (!bpf_map_update_elem(&newborn, &child, &one, BPF_NOEXIST))
 		__sync_fetch_and_add(&newborn_pending, 1);
+	return 0;
+}
+
+/* by_tid: a task that ends leaves its slot clear for whoever gets its thread id next. */
+SEC("raw_tp/sched_process_exit")
+int systrace_task_exit(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct systrace_task *st = bpf_map_lookup_elem(&task_by_tid, &tid);
+
+	(void)ctx;
+	if (st && st->traced) {
+		st->traced = SYSTRACE_UNTRACED;
+		st->nr = -1;
+	}
 	return 0;
 }
 

@@ -62,6 +62,7 @@ enum systrace_task_state {
 	SYSTRACE_UNTRACED = 0,
 	SYSTRACE_TRACED = 1,
 	SYSTRACE_AWAIT_EXEC = 2,	/* a launched command: traced from its execve on */
+	SYSTRACE_SELF = 3,		/* -a: tracekit itself, never traced */
 };
 
 /* Per-task state (task storage); its presence with `traced` set is the pid filter. */

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,29 @@ struct tk_systrace {
 	void *fn_ctx;
 	int ncpus;
 	int tasks_fd;
+	bool by_tid;		/* tasks in an array indexed by thread id (see systrace.bpf.c) */
 };
+
+/* Thread-id array up to this pid_max (16 bytes each: 4 MiB); task storage beyond. */
+#define BY_TID_MAX (256 * 1024)
+
+static long pid_max(void)
+{
+	char buf[32];
+	long v = -1;
+	int fd = open("/proc/sys/kernel/pid_max", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		v = atol(buf);
+	}
+	close(fd);
+	return v;
+}
 
 static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t len, const char *fmt, ...)
@@ -79,6 +102,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	struct tk_systrace *t;
 	struct systrace_bpf *s;
 	int ret, cgfd, zero = 0, off;
+	long pm;
 
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
@@ -112,6 +136,13 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	if (cfg->comm)
 		strncpy((char *)s->rodata->comm_filter, cfg->comm, sizeof(s->rodata->comm_filter) - 1);
 	memcpy(s->bss->sysdesc, cfg->desc, sizeof(s->bss->sysdesc));
+	pm = pid_max();
+	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
+	s->rodata->by_tid = t->by_tid;
+	if (t->by_tid)
+		bpf_map__set_max_entries(s->maps.task_by_tid, (__u32)pm);
+	else
+		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
 	bpf_map__set_max_entries(s->maps.scratch, t->ncpus);
 	if (cfg->ring_bytes) {
 		bpf_map__set_max_entries(s->maps.rb, cfg->ring_bytes);
@@ -206,6 +237,13 @@ static int add_task(struct tk_systrace *t, pid_t tid, __u32 state)
 	__u32 key = (__u32)tid;
 	int pidfd, ret = 0;
 
+	if (t->by_tid) {
+		if (kill(tid, 0) && errno == ESRCH)
+			return -ESRCH;
+		if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.task_by_tid), &key, &v, BPF_ANY))
+			return -errno;
+		return 0;
+	}
 	bpf_map_update_elem(bpf_map__fd(t->skel->maps.traced_tids), &key, &key, BPF_ANY);
 	pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
 	if (pidfd < 0 && errno == ENOENT)
