@@ -112,13 +112,12 @@ prog_ids_of() {
 }
 
 @test "trace-bpf: -a traces other processes, each line prefixed comm/pid" {
-	( sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
-	local other=$!
-	run tk trace -a -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/out" -- sleep 1
-	wait "$other"
+	# the subject starts from the command, so only after the tracer is attached
+	run tk trace -a -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/out" -- sh -c "\"$PROGS/bpf_same\" \"$BATS_TEST_TMPDIR\""
 	[ "$status" -eq 0 ]
-	grep -q "^bpf_same/$other pwrite64([0-9]*, \"HE\", 2, 0) *= 2$" "$BATS_TEST_TMPDIR/out" ||
+	grep -Eq '^bpf_same/[0-9]+ pwrite64\([0-9]+, "HE", 2, 0\) += 2$' "$BATS_TEST_TMPDIR/out" ||
 		{ grep -v SIGCHLD "$BATS_TEST_TMPDIR/out"; return 1; }
+	grep -Eq '^sh/[0-9]+ \+\+\+ exited with 0 \+\+\+$' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "trace-bpf: --cgroup sees only the tasks of that cgroup" {
@@ -127,15 +126,15 @@ prog_ids_of() {
 	[ -n "$root" ] || skip "no cgroup v2 hierarchy mounted"
 	CG=$root/tracekit-test-$$
 	mkdir "$CG" || skip "cannot create a cgroup under $root"
-	( echo $BASHPID > "$CG/cgroup.procs"; sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
-	local inside=$!
-	( sleep 0.3; exec "$PROGS/bpf_same" "$BATS_TEST_TMPDIR" ) &
-	local outside=$!
-	run tk trace --cgroup "$CG" -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/out" -- sleep 1
-	wait "$inside" "$outside"
+	mkdir "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+	# one subject moves itself into the cgroup, the other stays out; both start after attaching
+	run tk trace --cgroup "$CG" -e trace=chdir -o "$BATS_TEST_TMPDIR/trace" -- sh -c "
+		sh -c 'echo \$\$ > $CG/cgroup.procs && exec $PROGS/bpf_same $BATS_TEST_TMPDIR/in'
+		$PROGS/bpf_same $BATS_TEST_TMPDIR/out"
 	[ "$status" -eq 0 ]
-	grep -q "^bpf_same/$inside pwrite64" "$BATS_TEST_TMPDIR/out" || { cat "$BATS_TEST_TMPDIR/out"; return 1; }
-	! grep -q "/$outside " "$BATS_TEST_TMPDIR/out"
+	grep -q "^bpf_same/[0-9]* chdir(\"$BATS_TEST_TMPDIR/in\")" "$BATS_TEST_TMPDIR/trace" ||
+		{ cat "$BATS_TEST_TMPDIR/trace"; return 1; }
+	! grep -q "/out\")" "$BATS_TEST_TMPDIR/trace"
 	run tk trace --cgroup /nonexistent -- true
 	[ "$status" -eq 1 ]
 	[ "$output" = "tracekit trace: cannot open cgroup /nonexistent: No such file or directory" ]
