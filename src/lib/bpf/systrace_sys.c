@@ -216,25 +216,10 @@ static ssize_t mem_read_str(void *ctx, int tid, uint64_t addr, char *buf, size_t
 	return (ssize_t)n;
 }
 
-/* -y: the live /proc view, as the ptrace backend sees it (the fd may be gone by the time we print). */
-static int mem_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
-{
-	char link[64];
-	ssize_t n;
-
-	(void)ctx;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
-	n = readlink(link, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return (int)n;
-}
-
 const struct tk_mem_ops tk_systrace_mem_ops = {
 	.read = mem_read,
 	.read_str = mem_read_str,
-	.fd_path = mem_fd_path,
+	.fd_path = tk_mem_proc_fd_path,	/* -y: live, as ptrace sees it (the fd may be gone by then) */
 };
 
 void tk_systrace_event(struct tk_syscall *sc, const struct systrace_rec *enter, const struct systrace_rec *exit,

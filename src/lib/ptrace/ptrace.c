@@ -113,20 +113,7 @@ static ssize_t pt_read_str(void *ctx, int tid, uint64_t addr, char *buf, size_t 
 	return (ssize_t)got;
 }
 
-static int pt_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
-{
-	char link[64];
-	ssize_t n;
-
-	(void)ctx;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
-	n = readlink(link, buf, size);
-	if (n < 0)
-		return -errno;
-	return (int)n;
-}
-
-static const struct tk_mem_ops pt_mem_ops = { pt_read, pt_read_str, pt_fd_path };
+static const struct tk_mem_ops pt_mem_ops = { pt_read, pt_read_str, tk_mem_proc_fd_path };
 
 /* ---- tasks ---- */
 static struct ptask *task_find(struct ptracer *t, int tid)

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "lib/sys/sysdesc.h"
@@ -97,6 +98,19 @@ static void fmt_buf(struct tk_dec *d, uint64_t addr, uint64_t len)
 		return;
 	}
 	tk_fmt_bytes(d->out, buf, want, len > want, max);
+}
+
+int tk_mem_proc_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	(void)ctx;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
+	n = readlink(link, buf, size);
+	if (n < 0)
+		return -errno;
+	return (int)n;
 }
 
 void tk_fmt_fd(struct tk_dec *d, int64_t fd)

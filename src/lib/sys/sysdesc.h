@@ -44,6 +44,9 @@ struct tk_mem_ops {
 	int (*fd_path)(void *ctx, int tid, int fd, char *buf, size_t size);
 };
 
+/* An fd_path for tk_mem_ops: the live /proc/TID/fd/FD link (both backends use it). */
+int tk_mem_proc_fd_path(void *ctx, int tid, int fd, char *buf, size_t size);
+
 struct tk_mem {
 	const struct tk_mem_ops *ops;
 	void *ctx;
