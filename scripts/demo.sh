@@ -135,6 +135,19 @@ else
 	say "skipped: tracekit trace $NOT_HERE"
 fi
 
+# 1b. the same summary from the eBPF backend (in-kernel counting, no stops), when it is built
+if have trace; then
+	say "trace:   tracekit trace --backend bpf -c -f -p $HTTPD_PID for 2 s -> $OUT/syscalls-bpf.txt"
+	if run_for 2 trace-bpf "$TK" trace --backend bpf -c -f -p "$HTTPD_PID" \
+		-o "$OUT/syscalls-bpf.txt" && [ -s "$OUT/syscalls-bpf.txt" ]; then
+		head -8 "$OUT/syscalls-bpf.txt" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
+	elif grep -q "not available" "$OUT/trace-bpf.err"; then
+		say "skipped: $(head -1 "$OUT/trace-bpf.err" | sed 's/^tracekit trace: //')"
+	else
+		step_failed "tracekit trace --backend bpf -c -f -p $HTTPD_PID" trace-bpf
+	fi
+fi
+
 # 2. CPU profile of httpd, its top functions and its flame graph
 if have record; then
 	say "record:  tracekit record -F 499 -g -p $HTTPD_PID --duration 2 -> $OUT/perf.data"
@@ -180,13 +193,21 @@ else
 	say "skipped: tracekit stat $NOT_HERE (counters)"
 fi
 
-# 4. scheduler tracepoints of httpd through a private tracefs instance
+# 4. scheduler tracepoints of httpd's threads through a private tracefs instance, also as a
+#    Perfetto / Chrome trace (the filter names every thread: they are tasks of their own to tracefs)
 if have ftrace; then
-	say "ftrace:  tracekit ftrace stream -e sched:sched_switch -p $HTTPD_PID for 1 s -> $OUT/ftrace.txt"
-	if run_for 1 ftrace "$TK" ftrace stream -e sched:sched_switch -p "$HTTPD_PID"; then
-		say "         $(wc -l <"$OUT/ftrace.txt") events"
+	FILTER=$(ls "/proc/$HTTPD_PID/task" | sed 's/^/common_pid == /' | paste -sd'|' |
+		sed 's/|/ || /g')
+	say "ftrace:  tracekit ftrace record -e sched:sched_switch (httpd threads) -d 1 -> $OUT/sched.dat"
+	if run_for 10 ftrace "$TK" ftrace record -e sched:sched_switch --filter "$FILTER" -d 1 \
+		-o "$OUT/sched.dat" && [ -s "$OUT/sched.dat" ] &&
+		"$TK" ftrace report "$OUT/sched.dat" >"$OUT/sched.txt" 2>>"$OUT/ftrace.err" &&
+		"$TK" ftrace report --format perfetto "$OUT/sched.dat" >"$OUT/sched.perfetto.json" \
+			2>>"$OUT/ftrace.err"; then
+		say "         $(grep -c 'sched_switch:' "$OUT/sched.txt") context switches of httpd threads in $OUT/sched.txt;" \
+			"timeline: $OUT/sched.perfetto.json (ui.perfetto.dev)"
 	else
-		step_failed "tracekit ftrace stream" ftrace
+		step_failed "tracekit ftrace record" ftrace
 	fi
 else
 	say "skipped: tracekit ftrace $NOT_HERE (tracepoints)"
@@ -209,6 +230,7 @@ say "load:    $(sed -n 2p "$OUT/load.txt" | sed 's/^ *//')"
 say "         $(sed -n 3p "$OUT/load.txt" | sed 's/^ *//')"
 say "         $(sed -n 4p "$OUT/load.txt" | sed 's/^ *//')"
 say "httpd:   $(wc -l <"$OUT/access.log") requests in $OUT/access.log (JSON lines), metrics in $OUT/metrics.txt, exited 0 on SIGTERM"
+find "$OUT" -maxdepth 1 -type f -empty -delete	# stderr files of steps that said nothing
 say "files:   $(cd "$OUT" && ls | tr '\n' ' ')"
 say "demo: done in $((SECONDS - T0 + 1)) s; summary in $OUT/summary.txt"
 if [ "$TRACE_FAILED" = 1 ]; then
