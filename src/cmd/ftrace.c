@@ -283,6 +283,18 @@ static void live_comm(struct tk_dec *d, struct tk_tfs *t, int pid, bool *cmdline
 
 	if (pid <= 0 || strcmp(tk_dec_comm(d, pid), "<...>"))
 		return;
+	if (!*cmdlines_read) {
+		char *text;
+		size_t len;
+
+		/* a pid not seen before: refresh thread -> process too, once per round */
+		snprintf(path, sizeof(path), "%s/saved_tgids", t->dir);
+		text = tk_tfs_read_file(path, &len);
+		if (text) {
+			tk_dec_set_tgids(d, text, len);
+			free(text);
+		}
+	}
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 	f = fopen(path, "re");
 	if (f) {
@@ -604,6 +616,34 @@ static int ftrace_record_cmd(int argc, char **argv)
 }
 
 /* --- report --- */
+/* One bit per pid up to 4M: true the first time pid is seen. */
+static bool first_sight(unsigned char *seen, int pid)
+{
+	if (!seen || pid <= 0 || pid >= (1 << 22) || (seen[pid >> 3] & (1 << (pid & 7))))
+		return false;
+	seen[pid >> 3] |= (unsigned char)(1 << (pid & 7));
+	return true;
+}
+
+/* A Chrome trace-event metadata record naming a thread or a process. */
+static void perfetto_meta(struct strbuf *sb, const char *what, int pid, int tid, const char *name)
+{
+	struct json_writer w;
+
+	sb_addc(sb, ',');
+	json_init(&w, sb);
+	json_obj_begin(&w);
+	json_kstr(&w, "name", what);
+	json_kstr(&w, "ph", "M");
+	json_kint(&w, "pid", pid);
+	json_kint(&w, "tid", tid);
+	json_key(&w, "args");
+	json_obj_begin(&w);
+	json_kstr(&w, "name", name);
+	json_obj_end(&w);
+	json_obj_end(&w);
+}
+
 static const char *const report_usage[] = {
 	"tracekit ftrace report [--json | --format text|json|perfetto] FILE",
 	NULL,
@@ -622,7 +662,7 @@ static int ftrace_report_cmd(int argc, char **argv)
 	char why[256], meta[256];
 	void *map;
 	int ret, fd, rc = TK_EXIT_OK;
-	unsigned char *seen = NULL;
+	unsigned char *seen = NULL, *seen_proc = NULL;
 	bool first = true;
 
 	ret = parse_opts(cmd, argc, argv, &o, false);
@@ -669,7 +709,8 @@ static int ftrace_report_cmd(int argc, char **argv)
 		printf("\ncpus=%d\n", rp.nits);
 	} else if (!strcmp(fmt, "perfetto")) {
 		fputs("{\"traceEvents\":[\n", stdout);
-		seen = calloc(1, 1 << 19);	/* one bit per pid up to 4M: thread names once */
+		seen = calloc(1, 1 << 19);	/* thread and process names once each */
+		seen_proc = calloc(1, 1 << 19);
 	}
 	while (tk_merge_next(&m, &ev) >= 0) {
 		sb_reset(&sb);
@@ -682,20 +723,12 @@ static int ftrace_report_cmd(int argc, char **argv)
 			if (!first)
 				sb_addc(&sb, ',');
 			tk_dec_perfetto(&rp.d, &ev, &w);
-			if (seen && ev.pid > 0 && ev.pid < (1 << 22) && !(seen[ev.pid >> 3] & (1 << (ev.pid & 7)))) {
-				seen[ev.pid >> 3] |= (unsigned char)(1 << (ev.pid & 7));
-				sb_addc(&sb, ',');
-				json_init(&w, &sb);
-				json_obj_begin(&w);
-				json_kstr(&w, "name", "thread_name");
-				json_kstr(&w, "ph", "M");
-				json_kint(&w, "pid", ev.pid);
-				json_kint(&w, "tid", ev.pid);
-				json_key(&w, "args");
-				json_obj_begin(&w);
-				json_kstr(&w, "name", tk_dec_comm(&rp.d, ev.pid));
-				json_obj_end(&w);
-				json_obj_end(&w);
+			if (seen && first_sight(seen, ev.pid)) {
+				int tgid = tk_dec_tgid(&rp.d, ev.pid);
+
+				perfetto_meta(&sb, "thread_name", tgid, ev.pid, tk_dec_comm(&rp.d, ev.pid));
+				if (first_sight(seen_proc, tgid))
+					perfetto_meta(&sb, "process_name", tgid, tgid, tk_dec_comm(&rp.d, tgid));
 			}
 		}
 		first = false;
@@ -741,6 +774,7 @@ static int ftrace_report_cmd(int argc, char **argv)
 				(unsigned long long)lost);
 	}
 	free(seen);
+	free(seen_proc);
 	sb_release(&sb);
 	tk_merge_free(&m);
 	tk_report_close(&rp);

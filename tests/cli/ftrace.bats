@@ -98,6 +98,30 @@ assert d["otherData"]["cpus"][0]["overrun"] == 0
 '
 }
 
+@test "threads map to their process: tgid in JSON, pid/tid in the Perfetto trace" {
+	require_tracefs
+	tk ftrace record -e syscalls:sys_enter_getppid -o "$TMP/th.dat" -- "$PROGS/thread_target" 3 > "$TMP/pid" 2>/dev/null
+	run tk ftrace report --json "$TMP/th.dat"
+	[ "$status" -eq 0 ]
+	echo "$output" | PID=$(cat "$TMP/pid") python3 -c '
+import json, os, sys
+pid = int(os.environ["PID"])
+evs = [e for e in map(json.loads, sys.stdin) if "event" in e]
+assert len(evs) == 3, evs
+assert len({e["pid"] for e in evs}) == 3 and pid not in {e["pid"] for e in evs}, evs
+assert all(e["tgid"] == pid for e in evs), evs
+'
+	run tk ftrace report --format perfetto "$TMP/th.dat"
+	echo "$output" | PID=$(cat "$TMP/pid") python3 -c '
+import json, os, sys
+pid = int(os.environ["PID"])
+ev = json.load(sys.stdin)["traceEvents"]
+assert all(e["pid"] == pid for e in ev), ev
+assert any(e["ph"] == "M" and e["name"] == "process_name" and e["pid"] == pid for e in ev)
+assert sum(1 for e in ev if e["ph"] == "M" and e["name"] == "thread_name") == 3
+'
+}
+
 @test "the recorded file is self-contained: report works after tracefs formats are unreachable" {
 	require_tracefs
 	tk ftrace record -e sched:sched_process_exec -o "$TMP/s.dat" -- /bin/true 2>/dev/null

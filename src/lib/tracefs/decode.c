@@ -41,6 +41,7 @@ void tk_dec_free(struct tk_dec *d)
 	if (d->tep)
 		tep_free(d->tep);
 	free(d->scratch);
+	free(d->tgids);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -132,6 +133,61 @@ const char *tk_dec_comm(struct tk_dec *d, int pid)
 	if (!pid)
 		return "<idle>";
 	return tep_data_comm_from_pid(d->tep, pid);
+}
+
+static int cmp_tgid(const void *a, const void *b)
+{
+	const struct tk_tgid *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void tk_dec_set_tgids(struct tk_dec *d, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t n = 0, cap = 0;
+	struct tk_tgid *v = NULL;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char line[48];
+		int pid, tgid;
+
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) < sizeof(line)) {
+			memcpy(line, p, (size_t)(nl - p));
+			line[nl - p] = 0;
+			if (sscanf(line, "%d %d", &pid, &tgid) == 2 && pid > 0 && tgid > 0) {
+				if (n == cap) {
+					struct tk_tgid *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+
+					if (!nv)
+						break;
+					v = nv;
+				}
+				v[n].pid = pid;
+				v[n].tgid = tgid;
+				n++;
+			}
+		}
+		p = nl + 1;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_tgid);
+	free(d->tgids);
+	d->tgids = v;
+	d->ntgids = n;
+}
+
+int tk_dec_tgid(struct tk_dec *d, int pid)
+{
+	struct tk_tgid key = { .pid = pid }, *hit;
+
+	if (!d->ntgids)
+		return pid;
+	hit = bsearch(&key, d->tgids, d->ntgids, sizeof(key), cmp_tgid);
+	return hit ? hit->tgid : pid;
 }
 
 int tk_cpu_iter_init(struct tk_cpu_iter *it, struct tk_dec *d, int cpu, const void *buf, size_t len)
@@ -432,6 +488,7 @@ void tk_dec_json(struct tk_dec *d, const struct tk_ev *ev, struct json_writer *w
 	json_kuint(w, "ts_ns", ev->ts);
 	json_kint(w, "cpu", ev->cpu);
 	json_kint(w, "pid", ev->pid);
+	json_kint(w, "tgid", tk_dec_tgid(d, ev->pid));
 	json_kstr(w, "comm", tk_dec_comm(d, ev->pid));
 	json_kstr(w, "event", name);
 	json_key(w, "fields");
@@ -460,7 +517,7 @@ void tk_dec_perfetto(struct tk_dec *d, const struct tk_ev *ev, struct json_write
 		json_kstr(w, "s", "t");
 	/* microseconds with nanosecond decimals, as the trace-event format wants */
 	json_kdouble(w, "ts", (double)ev->ts / 1000.0);
-	json_kint(w, "pid", ev->pid);
+	json_kint(w, "pid", tk_dec_tgid(d, ev->pid));
 	json_kint(w, "tid", ev->pid);
 	json_key(w, "args");
 	json_obj_begin(w);

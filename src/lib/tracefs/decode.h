@@ -26,6 +26,12 @@ struct tk_dec {
 	int long_size;
 	uint8_t *scratch;	/* one record, zero-padded to the largest data_loc reach */
 	size_t scratch_used;
+	struct tk_tgid *tgids;	/* pid -> thread group, sorted by pid */
+	size_t ntgids;
+};
+
+struct tk_tgid {
+	int pid, tgid;
 };
 
 /* One decoded event; data is valid during the callback / until the iterator moves. */
@@ -47,6 +53,10 @@ int tk_dec_add_format(struct tk_dec *d, const char *sys, const char *text, size_
 void tk_dec_add_cmdlines(struct tk_dec *d, const char *text, size_t len);
 void tk_dec_add_comm(struct tk_dec *d, int pid, const char *comm);
 const char *tk_dec_comm(struct tk_dec *d, int pid);
+/* saved_tgids text ("pid tgid" lines): replaces the pid -> process map. */
+void tk_dec_set_tgids(struct tk_dec *d, const char *text, size_t len);
+/* The process (thread group) of a thread; pid itself when unknown. */
+int tk_dec_tgid(struct tk_dec *d, int pid);
 
 /* Walks one CPU's concatenated sub-buffers in time order. */
 struct tk_cpu_iter {
@@ -93,9 +103,12 @@ void tk_dec_text(struct tk_dec *d, const struct tk_ev *ev, struct strbuf *sb);
 void tk_dec_info(struct tk_dec *d, const struct tk_ev *ev, struct strbuf *sb);
 /* The event's own fields as one JSON object's members (caller opened the object). */
 void tk_dec_json_fields(struct tk_dec *d, const struct tk_ev *ev, struct json_writer *w);
-/* One JSON Lines object: ts_ns, cpu, pid, comm, event, fields. */
+/* One JSON Lines object: ts_ns, cpu, pid, tgid, comm, event, fields. */
 void tk_dec_json(struct tk_dec *d, const struct tk_ev *ev, struct json_writer *w);
-/* One Chrome trace-event object (sys_enter_X/sys_exit_X become B/E slices, the rest instants). */
+/*
+ * One Chrome trace-event object (sys_enter_X/sys_exit_X become B/E slices, the rest instants);
+ * pid is the process, tid the thread.
+ */
 void tk_dec_perfetto(struct tk_dec *d, const struct tk_ev *ev, struct json_writer *w);
 
 #endif

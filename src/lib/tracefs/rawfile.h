@@ -25,6 +25,7 @@ enum tk_rf_type {
 	TK_RF_CMDLINES = 4,	/* saved_cmdlines text: "pid comm\n" */
 	TK_RF_CPU_DATA = 5,	/* raw sub-buffers of one CPU, in order */
 	TK_RF_CPU_STATS = 6,	/* per_cpu/cpuN/stats text at the end of the recording */
+	TK_RF_TGIDS = 7,	/* saved_tgids text: "pid tgid\n" */
 };
 
 struct tk_rf_section {

@@ -253,6 +253,8 @@ int tk_recorder_save(struct tk_recorder *r, int out_fd, const char *meta_text)
 	}
 	snprintf(path, sizeof(path), "%s/saved_cmdlines", t->dir);
 	save_file_section(out_fd, TK_RF_CMDLINES, 0, path, NULL);
+	snprintf(path, sizeof(path), "%s/saved_tgids", t->dir);
+	save_file_section(out_fd, TK_RF_TGIDS, 0, path, NULL);
 	for (i = 0; i < r->ncpus; i++) {
 		struct tk_rec_cpu *c = &r->cpus[i];
 		struct stat st;

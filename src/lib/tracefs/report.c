@@ -59,6 +59,9 @@ int tk_report_open(struct tk_report *rp, const void *buf, size_t len, char *why,
 		case TK_RF_CMDLINES:
 			tk_dec_add_cmdlines(&rp->d, text, s->len);
 			break;
+		case TK_RF_TGIDS:
+			tk_dec_set_tgids(&rp->d, text, s->len);
+			break;
 		case TK_RF_CPU_DATA:
 			if (tk_cpu_iter_init(&rp->its[rp->nits], &rp->d, (int)s->cpu, s->data, s->len)) {
 				snprintf(why, wlen, "out of memory");

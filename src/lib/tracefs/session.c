@@ -351,6 +351,8 @@ int tk_tfs_open(struct tk_tfs *t)
 	/* nothing runs until the caller has set events and filters */
 	if ((ret = write_inst(t, "tracing_on", "0")) || (ret = write_inst(t, "options/disable_on_free", "1")))
 		goto fail;
+	/* thread -> process for the reports (saved_tgids); optional, older kernels lack it */
+	write_inst(t, "options/record-tgid", "1");
 	tk_tfs_path(t, "free_buffer", path, sizeof(path));
 	t->free_fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (t->free_fd < 0) {
