@@ -161,17 +161,15 @@ static pid_t owner_of(const char *name, const char *prefix)
 	return (pid_t)pid;
 }
 
-/* Stop and remove one instance directory: events off first, so probes it used become free. */
+/*
+ * Remove one instance directory. The kernel disables its events as part of rmdir, and refuses
+ * (EBUSY) while any of its files is open, e.g. the free_buffer a running tracekit holds: so a
+ * live session is never disturbed, even when its owner was misjudged as gone.
+ */
 static int remove_instance(const char *dir, const char *name)
 {
 	char path[512];
 
-	inst_file(dir, name, "tracing_on", path, sizeof(path));
-	tk_tfs_write_file(path, "0", false);
-	inst_file(dir, name, "events/enable", path, sizeof(path));
-	tk_tfs_write_file(path, "0", false);
-	inst_file(dir, name, "set_event_pid", path, sizeof(path));
-	tk_tfs_write_file(path, "", false);
 	snprintf(path, sizeof(path), "%s/instances/%s", dir, name);
 	if (rmdir(path))
 		return -errno;
