@@ -94,6 +94,7 @@ static void decode_known_events(void **state)
 	assert_int_equal(tk_dec_header_page(&d, header_page, strlen(header_page)), 0);
 	assert_int_equal(tk_dec_add_format(&d, "tk", test_format, strlen(test_format)), 0);
 	tk_dec_add_cmdlines(&d, "100 alpha\n101 beta\n", 19);
+	tk_dec_set_tgids(&d, "101 100\n100 100\nbad\n", 20);
 	assert_int_equal(tk_cpu_iter_init(&it, &d, 1, page, sizeof(page)), 0);
 
 	assert_true(tk_cpu_iter_next(&it, &ev));
@@ -108,10 +109,11 @@ static void decode_known_events(void **state)
 	sb_reset(&sb);
 	json_init(&w, &sb);
 	tk_dec_json(&d, &ev, &w);
-	assert_string_equal(sb_str(&sb), "{\"ts_ns\":5000001000,\"cpu\":1,\"pid\":101,\"comm\":\"beta\","
+	assert_string_equal(sb_str(&sb), "{\"ts_ns\":5000001000,\"cpu\":1,\"pid\":101,\"tgid\":100,\"comm\":\"beta\","
 					  "\"event\":\"tk:tk_test\",\"fields\":{\"value\":10,\"name\":\"n1\"}}");
 	assert_true(tk_cpu_iter_next(&it, &ev));
 	assert_int_equal(ev.pid, 102);
+	assert_int_equal(tk_dec_tgid(&d, 102), 102);	/* unknown: itself */
 	assert_false(tk_cpu_iter_next(&it, &ev));
 	assert_int_equal(it.events, 3);
 	assert_int_equal(it.bad_pages, 0);
@@ -186,8 +188,8 @@ static void corrupt_pages_and_formats_rejected(void **state)
 	assert_int_equal(tk_cpu_iter_init(&it, &d, 0, page, PAGE - 1), 0);
 	assert_false(tk_cpu_iter_next(&it, &ev));
 	tk_cpu_iter_free(&it);
-	assert_int_equal(tk_dec_init(&d, 10, 8), -EINVAL);
 	tk_dec_free(&d);
+	assert_int_equal(tk_dec_init(&d, 10, 8), -EINVAL);
 }
 
 static void container_round_trip(void **state)
