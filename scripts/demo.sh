@@ -157,7 +157,9 @@ if have record; then
 			if "$TK" report -i "$OUT/perf.data" --no-children --max-rows 15 \
 				>"$OUT/report.txt" 2>"$OUT/report.err"; then
 				say "report:  top functions in $OUT/report.txt"
-				grep -v '^#' "$OUT/report.txt" | grep -v '^$' | head -6 | sed 's/^/    /' |
+				# awk reads the file itself: an early exit upstream of a pipe would
+				# be a SIGPIPE failure under pipefail
+				awk '!/^#/ && NF { print "    " $0; if (++n == 6) exit }' "$OUT/report.txt" |
 					tee -a "$OUT/summary.txt"
 			else
 				step_failed "tracekit report -i $OUT/perf.data" report
@@ -185,7 +187,7 @@ if have stat; then
 	say "stat:    tracekit stat -p $HTTPD_PID --duration 1 -> $OUT/stat.txt"
 	if run_for 10 stat "$TK" stat -p "$HTTPD_PID" --duration 1 -o "$OUT/stat.txt" &&
 		[ -s "$OUT/stat.txt" ]; then
-		grep -v '^ *$' "$OUT/stat.txt" | head -8 | sed 's/^/    /' | tee -a "$OUT/summary.txt"
+		awk 'NF { print "    " $0; if (++n == 8) exit }' "$OUT/stat.txt" | tee -a "$OUT/summary.txt"
 	else
 		step_failed "tracekit stat -p $HTTPD_PID" stat
 	fi
