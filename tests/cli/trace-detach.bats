@@ -44,10 +44,14 @@ trace_then_stop() {
 }
 
 @test "trace -p of a shell blocked in wait4 detaches on SIGTERM and the shell still works" {
-	bash -c 'sleep 2; echo done > '"$BATS_TEST_TMPDIR"'/done' &
+	# the shell waits for a child we end ourselves, so nothing here depends on how fast the machine is
+	bash -c 'sleep 300 & echo $! > '"$BATS_TEST_TMPDIR"'/child; wait; echo done > '"$BATS_TEST_TMPDIR"'/done' &
 	SUBJECTS+=($!)
-	trace_then_stop "$!" TERM
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/child" ] && break; sleep 0.1; done
+	SUBJECTS+=($(cat "$BATS_TEST_TMPDIR/child"))
+	trace_then_stop "${SUBJECTS[0]}" TERM
 	[ "$(tracer_pid_of "${SUBJECTS[0]}")" = 0 ]
+	kill "${SUBJECTS[1]}"
 	timeout 20 tail --pid="${SUBJECTS[0]}" -f /dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/done")" = done ]
 }
