@@ -1,6 +1,7 @@
 /* tracekit record: sample a command, processes or the system into a perf.data file (like perf record). */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -304,6 +305,27 @@ static void cleanup(struct rec *r)
 	pd_writer_free(&r->w);
 }
 
+/* FILE.tmp.PID left by a recorder that was killed (SIGKILL leaves no chance to clean up). */
+static void sweep_stale(const char *out)
+{
+	char pattern[4096];
+	glob_t gl;
+	size_t i;
+
+	snprintf(pattern, sizeof(pattern), "%s.tmp.*", out);
+	if (glob(pattern, GLOB_NOSORT, NULL, &gl))
+		return;
+	for (i = 0; i < gl.gl_pathc; i++) {
+		const char *pid = strrchr(gl.gl_pathv[i], '.') + 1;
+		char *end;
+		long p = strtol(pid, &end, 10);
+
+		if (!*end && p > 0 && kill((pid_t)p, 0) && errno == ESRCH)
+			unlink(gl.gl_pathv[i]);
+	}
+	globfree(&gl);
+}
+
 static bool pids_alive(const pid_t *pids, int n)
 {
 	int i;
@@ -499,6 +521,7 @@ int cmd_record(int argc, char **argv)
 	}
 
 	/* write to a temporary name: a file named FILE is always a complete recording */
+	sweep_stale(out);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
 	fp = fopen(tmp, "w+b");
 	if (!fp) {

@@ -105,3 +105,19 @@ assert rows["hot_spin"]["self"] > 50, rows["hot_spin"]
 	[[ "$output" == *"of event 'sched:sched_process_exec'"* ]]
 	[[ "$output" == *"true"* ]]
 }
+
+@test "record removes the temporary file of a recorder that was killed" {
+	"$PROGS/hotloop" 5 &
+	local pid=$!
+	"$TRACEKIT" record -q -p "$pid" -o "$D" --duration 5 &
+	local rec=$!
+	sleep 0.5
+	kill -9 "$rec"; wait "$rec" || true
+	kill "$pid"; wait "$pid" || true
+	[ -e "$D.tmp.$rec" ]
+	[ ! -e "$D" ]
+	run tk record -q -o "$D" -- /bin/true
+	[ "$status" -eq 0 ]
+	[ ! -e "$D.tmp.$rec" ]
+	[ -s "$D" ]
+}
