@@ -4,6 +4,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ struct tk_elf {
 	struct tk_elf_sym *sorted;	/* defined functions by address, built by tk_elf_sym_at */
 	size_t nsorted;
 	bool sorted_built;
+	char *plt_names;	/* "f@plt\0g@plt\0...": names of the synthesized PLT entries */
 };
 
 static void find_symsecs(struct tk_elf *e)
@@ -151,6 +153,7 @@ void tk_elf_close(struct tk_elf *e)
 		close(e->fd);
 	free(e->phdrs);
 	free(e->sorted);
+	free(e->plt_names);
 	free(e);
 }
 
@@ -308,12 +311,104 @@ static int cmp_sym_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static Elf_Scn *section_named(struct tk_elf *e, const char *name, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(e->elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(e->elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, sh))
+			continue;
+		n = elf_strptr(e->elf, shstrndx, sh->sh_name);
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}
+
+/*
+ * x86-64 PLT stubs as "f@plt" symbols, one per .rela.plt entry, as perf synthesizes them: entry i
+ * sits at .plt.sec + 16*i (IBT binaries) or .plt + 16*(i+1) (after PLT0). A debug file's copies of
+ * these sections hold no data; then nothing is added.
+ */
+static int add_plt(struct tk_elf *e, struct collect_ctx *c)
+{
+	GElf_Shdr rsh, psh;
+	Elf_Scn *rscn, *pscn;
+	Elf_Data *rel;
+	uint64_t base;
+	size_t i, n, names = 0;
+	char *buf;
+
+	if (e->ehdr.e_machine != EM_X86_64 || !e->dynsym.present)
+		return 0;
+	rscn = section_named(e, ".rela.plt", &rsh);
+	if (!rscn || rsh.sh_type != SHT_RELA || !rsh.sh_entsize)
+		return 0;
+	pscn = section_named(e, ".plt.sec", &psh);
+	if (pscn && psh.sh_type == SHT_PROGBITS) {
+		base = psh.sh_addr;
+	} else {
+		pscn = section_named(e, ".plt", &psh);
+		if (!pscn || psh.sh_type != SHT_PROGBITS)
+			return 0;
+		base = psh.sh_addr + 16;
+	}
+	rel = elf_getdata(rscn, NULL);
+	if (!rel || !rel->d_buf || rel->d_type != ELF_T_RELA)
+		return 0;
+	n = rel->d_size / rsh.sh_entsize;
+	/* names first, into one buffer, so the symbols can point into it */
+	for (i = 0; i < n; i++) {
+		GElf_Rela r;
+		GElf_Sym sym;
+		const char *name;
+
+		if (gelf_getrela(rel, (int)i, &r) && gelf_getsym(e->dynsym.data, (int)GELF_R_SYM(r.r_info), &sym) &&
+		    (name = elf_strptr(e->elf, e->dynsym.strndx, sym.st_name)) && *name)
+			names += strlen(name) + sizeof("@plt");
+	}
+	if (!names)
+		return 0;
+	buf = e->plt_names = malloc(names);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		GElf_Rela r;
+		GElf_Sym sym;
+		const char *name;
+		struct tk_elf_sym s;
+
+		if (!gelf_getrela(rel, (int)i, &r) || !gelf_getsym(e->dynsym.data, (int)GELF_R_SYM(r.r_info), &sym) ||
+		    !(name = elf_strptr(e->elf, e->dynsym.strndx, sym.st_name)) || !*name)
+			continue;
+		memset(&s, 0, sizeof(s));
+		s.name = buf;
+		buf += sprintf(buf, "%s@plt", name) + 1;
+		s.value = base + 16 * i;
+		s.size = 16;
+		s.type = STT_FUNC;
+		s.bind = STB_GLOBAL;
+		s.shndx = (uint16_t)elf_ndxscn(pscn);
+		s.dynamic = true;
+		s.index = UINT32_MAX; /* after any real symbol at the same address */
+		collect_cb(&s, c);
+	}
+	return c->err;
+}
+
 static int build_sorted(struct tk_elf *e)
 {
 	struct collect_ctx c = { 0 };
 	size_t i, n = 0;
 
 	tk_elf_foreach_sym(e, collect_cb, &c);
+	if (!c.err && !e->plt_names)
+		c.err = add_plt(e, &c);
 	if (c.err) {
 		free(c.v);
 		return c.err;
