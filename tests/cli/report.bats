@@ -10,8 +10,8 @@ rows() {
 	grep -v '^#' | grep -v '^$' | awk '{$1=$1; print}'
 }
 
-# Folded stacks A and B agree on at least 97% of the samples (perf names PLT stubs "f@plt", which
-# tracekit leaves as "[dso]": the rare sample in a stub may differ).
+# Folded stacks A and B agree on at least 97% of the samples (symbol naming follows perf's rules,
+# but a rare frame may still differ, e.g. an address perf leaves unresolved in a stripped binary).
 same_stacks() {
 	awk 'NR == FNR { a[$0] = 1; next } { n = $NF; t += n; if ($0 in a) s += n }
 	     END { printf "%d of %d samples in identical stacks\n", s, t; exit !(t > 0 && s >= 0.97 * t) }' "$1" "$2"
