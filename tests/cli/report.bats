@@ -20,7 +20,11 @@ same_stacks() {
 @test "report on a perf-recorded file: same top-10 symbols and sample counts as perf report --stdio" {
 	require_root
 	require_cmd perf
-	perf record -q -g -F 999 -o "$D" -- sh -c "$PROGS/hotloop 0.4; ls -lR /usr/include >/dev/null; $PROGS/hotloop 0.2" 2>/dev/null
+	# perf itself (the oracle) has been seen to abort under heavy concurrent load: retry once, then skip
+	local job="$PROGS/hotloop 0.4; ls -lR /usr/include >/dev/null; $PROGS/hotloop 0.2"
+	perf record -q -N -g -F 999 -o "$D" -- sh -c "$job" 2>/dev/null ||
+		perf record -q -N -g -F 999 -o "$D" -- sh -c "$job" 2>/dev/null ||
+		skip "perf record failed twice (status $?): no oracle to compare with"
 	perf report -i "$D" --stdio --no-children -n --sort dso,sym -g none 2>/dev/null | rows | head -10 >"$BATS_TEST_TMPDIR/perf.txt"
 	tk report -i "$D" --no-children -n --sort dso,sym | rows | head -40 >"$BATS_TEST_TMPDIR/tk.txt"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/perf.txt")" -eq 10 ]
