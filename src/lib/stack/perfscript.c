@@ -15,6 +15,22 @@
 
 #include "lib/stack/parse.h"
 
+/*
+ * perf script repeats the same frame lines (address, symbol, dso) sample after sample: the frames a
+ * line produced are remembered by its exact text, so a repeated line costs one hash and one compare
+ * instead of the matching and tidying. Bounded: cleared when it holds LINE_CACHE_MAX bytes.
+ */
+#define LINE_CACHE_MAX (32u << 20)
+
+struct line_entry {
+	uint64_t hash;
+	size_t text;		/* into cache_text */
+	uint32_t len;
+	uint32_t ids;		/* into cache_ids */
+	uint32_t nids;
+	bool java;		/* the frames depend on whether the process is "java" */
+};
+
 struct tk_perfscript {
 	struct tk_stacks *dst;
 	struct tk_perfscript_opts o;
@@ -30,6 +46,14 @@ struct tk_perfscript {
 	size_t rev_cap;
 	char *tmp;		/* scratch for one frame name */
 	size_t tmp_cap;
+	struct line_entry *cache;
+	size_t cache_len, cache_cap;
+	uint32_t *cache_tab;	/* entry + 1 */
+	size_t cache_tab_size;
+	char *cache_text;
+	size_t cache_text_len, cache_text_cap;
+	uint32_t *cache_ids;
+	size_t cache_ids_len, cache_ids_cap;
 };
 
 static inline bool is_space(unsigned char c)
@@ -73,20 +97,47 @@ void tk_perfscript_free(struct tk_perfscript *p)
 	free(p->ids);
 	free(p->rev);
 	free(p->tmp);
+	free(p->cache);
+	free(p->cache_tab);
+	free(p->cache_text);
+	free(p->cache_ids);
 	free(p);
 }
 
+static void cache_clear(struct tk_perfscript *p)
+{
+	p->cache_len = p->cache_text_len = p->cache_ids_len = 0;
+	if (p->cache_tab)
+		memset(p->cache_tab, 0, p->cache_tab_size * sizeof(*p->cache_tab));
+}
+
+static int grow_array(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 256;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	q = realloc(*arr, c * elem);
+	if (!q)
+		return -ENOMEM;
+	*arr = q;
+	*cap = c;
+	return 0;
+}
+
+/* The cached frames of this line (pushed onto the sample), or false. */
+static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h);
+static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t h, size_t first_id);
+
+static int grow_array(void **arr, size_t *cap, size_t need, size_t elem);
+
 static int push_id(struct tk_perfscript *p, uint32_t id)
 {
-	if (p->nids == p->ids_cap) {
-		size_t n = p->ids_cap ? p->ids_cap * 2 : 256;
-		uint32_t *q = realloc(p->ids, n * sizeof(*q));
-
-		if (!q)
-			return -ENOMEM;
-		p->ids = q;
-		p->ids_cap = n;
-	}
+	if (grow_array((void **)&p->ids, &p->ids_cap, p->nids + 1, sizeof(*p->ids)))
+		return -ENOMEM;
 	p->ids[p->nids++] = id;
 	return 0;
 }
@@ -516,6 +567,70 @@ static int on_frame(struct tk_perfscript *p, const char *pc, size_t pc_len, cons
 	return 0;
 }
 
+static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
+{
+	size_t mask = p->cache_tab_size - 1, j;
+
+	if (!p->cache_tab_size)
+		return false;
+	for (j = h & mask; p->cache_tab[j]; j = (j + 1) & mask) {
+		const struct line_entry *e = &p->cache[p->cache_tab[j] - 1];
+
+		if (e->hash == h && e->len == n && e->java == p->pname_java && !memcmp(p->cache_text + e->text, s, n)) {
+			if (grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
+				return false;
+			memcpy(p->ids + p->nids, p->cache_ids + e->ids, e->nids * sizeof(*p->ids));
+			p->nids += e->nids;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t h, size_t first_id)
+{
+	size_t nids = p->nids - first_id, mask, j;
+	struct line_entry *e;
+
+	if (p->cache_text_len + n + p->cache_ids_len * 4 > LINE_CACHE_MAX)
+		cache_clear(p);
+	if ((p->cache_len + 1) * 2 > p->cache_tab_size) {
+		size_t size = p->cache_tab_size ? p->cache_tab_size * 2 : 4096, i;
+		uint32_t *nt = calloc(size, sizeof(*nt));
+
+		if (!nt)
+			return -ENOMEM;
+		for (i = 0; i < p->cache_len; i++) {
+			for (j = p->cache[i].hash & (size - 1); nt[j]; j = (j + 1) & (size - 1))
+				;
+			nt[j] = (uint32_t)i + 1;
+		}
+		free(p->cache_tab);
+		p->cache_tab = nt;
+		p->cache_tab_size = size;
+	}
+	if (grow_array((void **)&p->cache, &p->cache_cap, p->cache_len + 1, sizeof(*p->cache)) ||
+	    grow_array((void **)&p->cache_text, &p->cache_text_cap, p->cache_text_len + n, 1) ||
+	    grow_array((void **)&p->cache_ids, &p->cache_ids_cap, p->cache_ids_len + nids, sizeof(*p->cache_ids)))
+		return -ENOMEM;
+	e = &p->cache[p->cache_len];
+	e->hash = h;
+	e->text = p->cache_text_len;
+	e->len = (uint32_t)n;
+	e->ids = (uint32_t)p->cache_ids_len;
+	e->nids = (uint32_t)nids;
+	e->java = p->pname_java;
+	memcpy(p->cache_text + p->cache_text_len, s, n);
+	p->cache_text_len += n;
+	memcpy(p->cache_ids + p->cache_ids_len, p->ids + first_id, nids * sizeof(*p->ids));
+	p->cache_ids_len += nids;
+	mask = p->cache_tab_size - 1;
+	for (j = h & mask; p->cache_tab[j]; j = (j + 1) & mask)
+		;
+	p->cache_tab[j] = (uint32_t)++p->cache_len;
+	return 0;
+}
+
 int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
 {
 	size_t comm_len, pid_len, tid_len, pc_len, func_len, mod_len;
@@ -529,9 +644,21 @@ int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
 			return 0;
 		return flush_sample(p);
 	}
-	if (match_header(s, n, &comm_len, &pid, &pid_len, &tid, &tid_len))
+	/* a frame line starts with a blank, which a header cannot: try the cache first */
+	if (is_space((unsigned char)s[0]) && p->pname_set && n < UINT32_MAX) {
+		uint64_t h = tk_hash_bytes(s, n);
+		size_t first = p->nids;
+		int err;
+
+		if (cache_hit(p, s, n, h))
+			return 0;
+		if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
+			err = on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
+			return err ? err : cache_put(p, s, n, h, first);
+		}
+	} else if (match_header(s, n, &comm_len, &pid, &pid_len, &tid, &tid_len)) {
 		return on_header(p, s, n, comm_len, pid, pid_len, tid, tid_len);
-	if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
+	} else if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
 		if (!p->pname_set)
 			return 0;
 		return on_frame(p, pc, pc_len, func, func_len, mod, mod_len);

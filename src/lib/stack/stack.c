@@ -50,7 +50,7 @@ static inline uint64_t rotl64(uint64_t x, int r)
 }
 
 /* A small multiply-rotate hash over 8-byte words: frame names and id sequences are short. */
-static uint64_t hash_bytes(const void *data, size_t n)
+uint64_t tk_hash_bytes(const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xc2b2ae3d27d4eb4fULL);
@@ -144,7 +144,7 @@ static int rehash(uint32_t **tab, size_t *size, size_t nitems, const void *items
 
 int64_t tk_stacks_intern(struct tk_stacks *s, const char *name, size_t len, unsigned flags)
 {
-	uint64_t h = hash_bytes(name, len);
+	uint64_t h = tk_hash_bytes(name, len);
 	size_t mask = s->frame_tab_size - 1, j;
 	struct frame *f;
 
@@ -213,7 +213,7 @@ static int note_order(struct tk_stacks *s, uint32_t idx, uint64_t count)
 int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, size_t depth,
 			   uint64_t count)
 {
-	uint64_t h = hash_bytes(ids, depth * sizeof(*ids));
+	uint64_t h = tk_hash_bytes(ids, depth * sizeof(*ids));
 	size_t mask = s->stack_tab_size - 1, j;
 	struct stack *st;
 

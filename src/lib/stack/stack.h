@@ -90,6 +90,9 @@ const struct tk_stack_run *tk_stacks_order(const struct tk_stacks *s, size_t *n)
 /* Scale every slot-0 count by num/den (rounded to nearest): differential --normalize. */
 void tk_stacks_scale_slot0(struct tk_stacks *s, uint64_t num, uint64_t den);
 
+/* The 64-bit hash the aggregate uses, for parsers' own caches. */
+uint64_t tk_hash_bytes(const void *data, size_t n);
+
 /* Counters a parser fills in; the command reports them. */
 struct tk_parse_stats {
 	uint64_t lines;		/* lines read */
