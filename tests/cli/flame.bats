@@ -234,6 +234,7 @@ assert d["prompt"].startswith("Enter a search term"), d
 assert d["matched"] == want, (d["matched"], want)
 assert d["highlighted"] > 0, d
 assert d["width_before"] < d["full_width"] / 2, d
+assert d["hover_details"] == d["hover_title"] and d["hover_title"].startswith("aeMain ("), d
 assert abs(d["width_after"] - d["full_width"]) < 0.01, d
 assert d["reset_visible"] and d["hidden_after_zoom"] > 0, d
 assert "x=" in d["url"] and "y=" in d["url"] and "s=aeMain%7Csocket_" in d["url"], d

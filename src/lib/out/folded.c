@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/out/flame.h"
+#include "lib/out/sbfmt.h"
 
 static const char *const palette_names[TK_PAL_COUNT] = {
 	"hot", "mem", "io", "java", "js", "perl", "python", "rust",
@@ -54,25 +55,22 @@ static bool has_suffix(const char *n, size_t len)
 	return len >= 4 && n[len - 4] == '_' && n[len - 3] == '[' && n[len - 1] == ']';
 }
 
-static void put_frame(FILE *f, const struct tk_stacks *s, uint32_t id, bool annotate)
+/* Append one frame to the line; ';' and '\n' would split the frame or the line: ':' as stackcollapse. */
+static void put_frame(struct strbuf *line, const struct tk_stacks *s, uint32_t id, bool annotate)
 {
 	const char *n = tk_stacks_frame_name(s, id);
-	size_t len = tk_stacks_frame_len(s, id), i, run = 0;
+	size_t len = tk_stacks_frame_len(s, id), at = line->len, i;
 
-	/* ';' and '\n' would split the frame or the line: write ':' as stackcollapse does */
-	for (i = 0; i < len; i++) {
-		if (n[i] != ';' && n[i] != '\n')
-			continue;
-		fwrite(n + run, 1, i - run, f);
-		fputc(':', f);
-		run = i + 1;
-	}
-	fwrite(n + run, 1, len - run, f);
+	sb_add(line, n, len);
+	if (memchr(n, ';', len) || memchr(n, '\n', len))
+		for (i = at; i < line->len; i++)
+			if (line->buf[i] == ';' || line->buf[i] == '\n')
+				line->buf[i] = ':';
 	if (annotate && !has_suffix(n, len)) {
 		const char *sfx = suffix_for(tk_stacks_frame_flags(s, id));
 
 		if (sfx)
-			fputs(sfx, f);
+			sb_adds(line, sfx);
 	}
 }
 
@@ -82,6 +80,9 @@ int tk_write_folded(const struct tk_stacks *s, FILE *f, const struct tk_flame_op
 
 	if (!idx)
 		return -ENOMEM;
+	struct strbuf line = STRBUF_INIT;
+	int err;
+
 	for (i = 0; i < n; i++) {
 		struct tk_stack st;
 		uint32_t d;
@@ -91,14 +92,28 @@ int tk_write_folded(const struct tk_stacks *s, FILE *f, const struct tk_flame_op
 			continue;
 		for (d = 0; d < st.depth; d++) {
 			if (d)
-				fputc(';', f);
-			put_frame(f, s, st.frames[d], o->annotate);
+				sb_addc(&line, ';');
+			put_frame(&line, s, st.frames[d], o->annotate);
 		}
-		if (o->diff)
-			fprintf(f, " %llu %llu\n", (unsigned long long)st.count[0], (unsigned long long)st.count[1]);
-		else
-			fprintf(f, " %llu\n", (unsigned long long)st.count[0]);
+		sb_addc(&line, ' ');
+		sb_add_u64(&line, st.count[0]);
+		if (o->diff) {
+			sb_addc(&line, ' ');
+			sb_add_u64(&line, st.count[1]);
+		}
+		sb_addc(&line, '\n');
+		/* whole lines go out in big writes */
+		if (line.len >= (1u << 16) || i + 1 == n) {
+			fwrite(line.buf, 1, line.len, f);
+			sb_reset(&line);
+		}
 	}
+	if (line.len)
+		fwrite(line.buf, 1, line.len, f);
+	err = sb_error(&line);
+	sb_release(&line);
 	free(idx);
+	if (err)
+		return err;
 	return ferror(f) ? -EIO : 0;
 }

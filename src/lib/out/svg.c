@@ -11,6 +11,7 @@
 #include "lib/out/flame.h"
 #include "lib/out/svg_js.h"
 #include "lib/out/tree.h"
+#include "lib/out/sbfmt.h"
 
 #define XPAD 10
 #define FONTSIZE 12
@@ -26,6 +27,7 @@ struct svg {
 	uint64_t maxdelta;
 	unsigned height, ypad1, ypad2;
 	uint64_t rng;
+	struct strbuf sb;	/* frames on their way to f */
 };
 
 static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
@@ -34,58 +36,77 @@ static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
 }
 
 /* XML text: escape markup; bytes that are not valid UTF-8 or are control characters become '?'. */
-static void put_xml(FILE *f, const char *s, size_t n)
+static void put_xml(struct strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, run = 0;
 
 	while (i < n) {
 		unsigned char c = p[i];
 		size_t len = 0, k;
+		const char *rep = NULL;
 
+		if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"') {
+			i++;
+			continue;
+		}
 		if (c < 0x80) {
-			if (c == '&')
-				fputs("&amp;", f);
-			else if (c == '<')
-				fputs("&lt;", f);
-			else if (c == '>')
-				fputs("&gt;", f);
-			else if (c == '"')
-				fputs("&quot;", f);
-			else if (c < 0x20 && c != '\t')
-				fputc('?', f);
-			else
-				fputc(c, f);
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4;
-		for (k = 1; len && k < len; k++)
-			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+			rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;"
+			      : c == '\t' ? "\t" : "?";
+		} else {
+			if (c >= 0xc2 && c <= 0xdf)
+				len = 2;
+			else if (c >= 0xe0 && c <= 0xef)
+				len = 3;
+			else if (c >= 0xf0 && c <= 0xf4)
+				len = 4;
+			for (k = 1; len && k < len; k++)
+				if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+					len = 0;
+			/* overlongs and surrogates: E0 needs A0.., ED needs ..9F, F0 needs 90.., F4 needs ..8F */
+			if (len == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f)))
 				len = 0;
-		/* overlongs and surrogates: E0 needs A0.., ED needs ..9F, F0 needs 90.., F4 needs ..8F */
-		if (len == 3 && ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f)))
-			len = 0;
-		if (len == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] > 0x8f)))
-			len = 0;
-		if (!len) {
-			fputc('?', f);
-			i++;
-			continue;
+			if (len == 4 && ((c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] > 0x8f)))
+				len = 0;
+			if (len) {
+				i += len;
+				continue;
+			}
+			rep = "?";
 		}
-		fwrite(p + i, 1, len, f);
-		i += len;
+		sb_add(sb, s + run, i - run);
+		sb_adds(sb, rep);
+		i++;
+		run = i;
 	}
+	sb_add(sb, s + run, n - run);
 }
 
-static void put_xmls(FILE *f, const char *s)
+static void put_xml_file(FILE *f, const char *s)
 {
-	put_xml(f, s, strlen(s));
+	struct strbuf sb = STRBUF_INIT;
+
+	put_xml(&sb, s, strlen(s));
+	if (sb.len)
+		fwrite(sb.buf, 1, sb.len, f);
+	sb_release(&sb);
+}
+
+/* v with `dec` decimals (1 or 2), as printf's %.Nf would write it for the values drawn here */
+static void add_fixed(struct strbuf *sb, double v, int dec)
+{
+	uint64_t scale = dec == 1 ? 10 : 100, q;
+
+	if (v < 0) {
+		sb_addc(sb, '-');
+		v = -v;
+	}
+	q = (uint64_t)llround(v * (double)scale);
+	sb_add_u64(sb, q / scale);
+	sb_addc(sb, '.');
+	if (dec == 2 && q % scale < 10)
+		sb_addc(sb, '0');
+	sb_add_u64(sb, q % scale);
 }
 
 /* 1234567 -> "1,234,567" */
@@ -188,7 +209,7 @@ static int lang_colour(int pal, const char *n, size_t len, unsigned flags)
 	return pal;
 }
 
-static void colour(struct svg *g, const struct tk_tree_node *n, char *out, size_t size)
+static void colour(struct svg *g, const struct tk_tree_node *n, int rgb[3])
 {
 	const char *name = n->frame == TK_TREE_NONE ? "all" : tk_stacks_frame_name(g->s, n->frame);
 	size_t len = strlen(name);
@@ -204,11 +225,11 @@ static void colour(struct svg *g, const struct tk_tree_node *n, char *out, size_
 		if (g->o->negate)
 			delta = -delta;
 		if (delta > 0)
-			snprintf(out, size, "rgb(255,%d,%d)", c, c);
+			rgb[0] = 255, rgb[1] = c, rgb[2] = c;
 		else if (delta < 0)
-			snprintf(out, size, "rgb(%d,%d,255)", c, c);
+			rgb[0] = c, rgb[1] = c, rgb[2] = 255;
 		else
-			snprintf(out, size, "rgb(250,250,250)");
+			rgb[0] = rgb[1] = rgb[2] = 250;
 		return;
 	}
 	if (g->o->hash) {
@@ -259,7 +280,9 @@ static void colour(struct svg *g, const struct tk_tree_node *n, char *out, size_
 		r = 205 + (int)(50 * v3), gr = (int)(230 * v1), b = (int)(55 * v2);
 		break;
 	}
-	snprintf(out, size, "rgb(%d,%d,%d)", r, gr, b);
+	rgb[0] = r;
+	rgb[1] = gr;
+	rgb[2] = b;
 }
 
 static double y_of(const struct svg *g, uint32_t depth)
@@ -269,56 +292,89 @@ static double y_of(const struct svg *g, uint32_t depth)
 	return g->height - g->ypad2 - (double)(depth + 1) * g->o->frame_height;
 }
 
-/* One frame element. merged > 0: the synthetic box for that many narrow siblings. */
+/* One frame element, appended to g->sb. merged > 0: the synthetic box for that many narrow siblings. */
 static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, uint64_t x, uint64_t w,
 		 unsigned merged)
 {
-	FILE *f = g->f;
+	struct strbuf *sb = &g->sb;
 	const char *name = merged ? NULL : n->frame == TK_TREE_NONE ? "all" : tk_stacks_frame_name(g->s, n->frame);
 	size_t len = name ? (n->frame == TK_TREE_NONE ? 3 : tk_stacks_frame_len(g->s, n->frame)) : 0;
-	char mname[64], cnt[32], fill[40];
+	char mname[64], cnt[32];
 	double px = XPAD + (double)x * g->scale, pw = (double)w * g->scale, y = y_of(g, depth);
 	double pct = g->total ? 100.0 * (double)w / (double)g->total : 0;
+	int rgb[3] = { 200, 200, 200 }, k;
 	size_t chars;
 
 	if (merged) {
 		snprintf(mname, sizeof(mname), "[%u frames merged]", merged);
 		name = mname;
 		len = strlen(mname);
-		snprintf(fill, sizeof(fill), "rgb(200,200,200)");
 	} else {
-		colour(g, n, fill, sizeof(fill));
+		colour(g, n, rgb);
 	}
 	fmt_count(cnt, sizeof(cnt), w);
-	fprintf(f, "<g data-x=\"%llu\" data-w=\"%llu\"%s><title>", (unsigned long long)x, (unsigned long long)w,
-		merged ? " data-merged=\"1\"" : "");
-	put_xml(f, name, len);
-	fprintf(f, " (%s %s, %.2f%%", cnt, g->o->countname, pct);
+	sb_adds(sb, "<g data-x=\"");
+	sb_add_u64(sb, x);
+	sb_adds(sb, "\" data-w=\"");
+	sb_add_u64(sb, w);
+	sb_adds(sb, merged ? "\" data-merged=\"1\"><title>" : "\"><title>");
+	put_xml(sb, name, len);
+	sb_adds(sb, " (");
+	sb_adds(sb, cnt);
+	sb_addc(sb, ' ');
+	put_xml(sb, g->o->countname, strlen(g->o->countname));
+	sb_adds(sb, ", ");
+	add_fixed(sb, pct, 2);
+	sb_addc(sb, '%');
 	if (g->o->diff && !merged) {
 		int64_t d = (int64_t)(n->v[1] - n->v[0]);
 
-		fprintf(f, "; %s%lld", d >= 0 ? "+" : "", (long long)d);
-		if (n->v[0])
-			fprintf(f, ", %s%.2f%%", d >= 0 ? "+" : "", 100.0 * (double)d / (double)n->v[0]);
+		sb_adds(sb, d >= 0 ? "; +" : "; -");
+		sb_add_u64(sb, d >= 0 ? (uint64_t)d : (uint64_t)-d);
+		if (n->v[0]) {
+			sb_adds(sb, d >= 0 ? ", +" : ", ");
+			add_fixed(sb, 100.0 * (double)d / (double)n->v[0], 2);
+			sb_addc(sb, '%');
+		}
 	}
-	fprintf(f, ")</title><rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%u\" fill=\"%s\" rx=\"2\" ry=\"2\"/>",
-		px, y, pw, g->o->frame_height - 1, fill);
-	fprintf(f, "<text x=\"%.2f\" y=\"%.1f\">", px + 3, y + g->o->frame_height - 4.5);
+	sb_adds(sb, ")</title><rect x=\"");
+	add_fixed(sb, px, 2);
+	sb_adds(sb, "\" y=\"");
+	add_fixed(sb, y, 1);
+	sb_adds(sb, "\" width=\"");
+	add_fixed(sb, pw, 2);
+	sb_adds(sb, "\" height=\"");
+	sb_add_u64(sb, g->o->frame_height - 1);
+	sb_adds(sb, "\" fill=\"rgb(");
+	for (k = 0; k < 3; k++) {
+		if (k)
+			sb_addc(sb, ',');
+		sb_add_u64(sb, (uint64_t)rgb[k]);
+	}
+	sb_adds(sb, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
+	add_fixed(sb, px + 3, 2);
+	sb_adds(sb, "\" y=\"");
+	add_fixed(sb, y + g->o->frame_height - 4.5, 1);
+	sb_adds(sb, "\">");
 	chars = (size_t)(pw / (FONTSIZE * 0.59));
 	if (chars >= 3) {
 		if (len <= chars) {
-			put_xml(f, name, len);
+			put_xml(sb, name, len);
 		} else {
 			size_t cut = chars - 2;
 
 			/* do not cut a UTF-8 sequence in two */
 			while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
 				cut--;
-			put_xml(f, name, cut);
-			fputs("..", f);
+			put_xml(sb, name, cut);
+			sb_adds(sb, "..");
 		}
 	}
-	fputs("</text></g>\n", f);
+	sb_adds(sb, "</text></g>\n");
+	if (sb->len >= (1u << 16)) {
+		fwrite(sb->buf, 1, sb->len, g->f);
+		sb_reset(sb);
+	}
 }
 
 struct work {
@@ -446,11 +502,11 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	fputs("]]></script>\n", f);
 	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%u\" height=\"%u\" fill=\"url(#background)\"/>\n", w, g.height);
 	fprintf(f, "<text id=\"title\" x=\"%u\" y=\"%d\">", w / 2, FONTSIZE * 2);
-	put_xmls(f, title);
+	put_xml_file(f, title);
 	fputs("</text>\n", f);
 	if (o->subtitle) {
 		fprintf(f, "<text id=\"subtitle\" x=\"%u\" y=\"%d\">", w / 2, FONTSIZE * 4);
-		put_xmls(f, o->subtitle);
+		put_xml_file(f, o->subtitle);
 		fputs("</text>\n", f);
 	}
 	fprintf(f, "<text id=\"details\" x=\"%d\" y=\"%u\"> </text>\n", XPAD, g.height - g.ypad2 / 2);
@@ -460,6 +516,11 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	fprintf(f, "<text id=\"matched\" class=\"hide\" x=\"%u\" y=\"%u\"> </text>\n", w - XPAD, g.height - g.ypad2 / 2);
 	fputs("<g id=\"frames\">\n", f);
 	err = walk(&g, true);
+	if (g.sb.len)
+		fwrite(g.sb.buf, 1, g.sb.len, f);
+	if (!err)
+		err = sb_error(&g.sb);
+	sb_release(&g.sb);
 	fputs("</g>\n</svg>\n", f);
 	tk_tree_release(&g.t);
 	if (err)

@@ -93,14 +93,44 @@ static int64_t child_of(struct tk_tree *t, uint32_t parent, uint32_t frame, bool
 	return (int64_t)t->len - 1;
 }
 
+/*
+ * The previous stack's path: consecutive stacks (sorted folded input above all) share long
+ * prefixes, whose nodes are taken from here instead of being looked up level by level.
+ */
+struct path {
+	const uint32_t *frames;
+	uint32_t depth;
+	uint32_t *nodes;
+	size_t cap;
+};
+
 static int add_stack(struct tk_tree *t, const struct tk_stack *st, bool reverse, bool flamechart,
-		     uint64_t c0, uint64_t c1)
+		     uint64_t c0, uint64_t c1, struct path *pp)
 {
-	uint32_t cur = 0, i;
+	uint32_t cur = 0, i = 0;
 
 	t->n[0].v[0] += c0;
 	t->n[0].v[1] += c1;
-	for (i = 0; i < st->depth; i++) {
+	if (pp && !reverse) {
+		if (pp->cap < st->depth) {
+			size_t c = pp->cap ? pp->cap : 64;
+			uint32_t *q;
+
+			while (c < st->depth)
+				c *= 2;
+			q = realloc(pp->nodes, c * sizeof(*q));
+			if (!q)
+				return -ENOMEM;
+			pp->nodes = q;
+			pp->cap = c;
+		}
+		while (i < st->depth && i < pp->depth && st->frames[i] == pp->frames[i]) {
+			cur = pp->nodes[i++];
+			t->n[cur].v[0] += c0;
+			t->n[cur].v[1] += c1;
+		}
+	}
+	for (; i < st->depth; i++) {
 		uint32_t f = st->frames[reverse ? st->depth - 1 - i : i];
 		int64_t c = child_of(t, cur, f, flamechart);
 
@@ -109,6 +139,12 @@ static int add_stack(struct tk_tree *t, const struct tk_stack *st, bool reverse,
 		cur = (uint32_t)c;
 		t->n[cur].v[0] += c0;
 		t->n[cur].v[1] += c1;
+		if (pp && !reverse)
+			pp->nodes[i] = cur;
+	}
+	if (pp) {
+		pp->frames = st->frames;
+		pp->depth = reverse ? 0 : st->depth;
 	}
 	return 0;
 }
@@ -165,6 +201,7 @@ static int sort_children(struct tk_tree *t, const struct tk_stacks *s)
 int tk_tree_build(struct tk_tree *t, const struct tk_stacks *s, bool reverse, bool flamechart)
 {
 	const struct tk_stack_run *runs;
+	struct path path = { 0 };
 	struct tk_stack st;
 	size_t nruns, i;
 	int err;
@@ -176,16 +213,20 @@ int tk_tree_build(struct tk_tree *t, const struct tk_stacks *s, bool reverse, bo
 	if (flamechart && nruns) {
 		for (i = 0; i < nruns; i++) {
 			tk_stacks_get(s, runs[i].stack, &st);
-			if ((err = add_stack(t, &st, reverse, true, runs[i].count, 0)))
+			if ((err = add_stack(t, &st, reverse, true, runs[i].count, 0, NULL)))
 				return err;
 		}
 		return 0;
 	}
 	for (i = 0; i < tk_stacks_count(s); i++) {
 		tk_stacks_get(s, i, &st);
-		if ((err = add_stack(t, &st, reverse, flamechart, st.count[0], st.count[1])))
+		err = add_stack(t, &st, reverse, flamechart, st.count[0], st.count[1], flamechart ? NULL : &path);
+		if (err) {
+			free(path.nodes);
 			return err;
+		}
 	}
+	free(path.nodes);
 	return flamechart ? 0 : sort_children(t, s);
 }
 

@@ -16,8 +16,32 @@ void tk_folded_init(struct tk_folded *p, struct tk_stacks *dst, int slot, struct
 void tk_folded_release(struct tk_folded *p)
 {
 	free(p->ids);
+	free(p->prev);
+	free(p->ends);
 	p->ids = NULL;
-	p->ids_cap = 0;
+	p->prev = NULL;
+	p->ends = NULL;
+	p->ids_cap = p->prev_cap = p->ends_cap = p->prev_len = p->prev_depth = 0;
+}
+
+/* How many leading frames of s[0..n) are the previous line's, byte for byte. */
+static size_t shared_frames(const struct tk_folded *p, const char *s, size_t n)
+{
+	size_t m = n < p->prev_len ? n : p->prev_len, l = 0, k = 0;
+
+	while (l + 8 <= m && !memcmp(s + l, p->prev + l, 8))
+		l += 8;
+	while (l < m && s[l] == p->prev[l])
+		l++;
+	if (l == n && n == p->prev_len)
+		return p->prev_depth;
+	/* frame k is shared when its closing ';' is inside the common prefix too */
+	while (k < p->prev_depth && p->ends[k] < l)
+		k++;
+	/* "a;b" then "a;b;c": the previous line's last frame ends where this one has a ';' */
+	if (k + 1 == p->prev_depth && p->ends[k] == p->prev_len && l == p->prev_len && n > l && s[l] == ';')
+		k++;
+	return k;
 }
 
 static inline bool blank(char c)
@@ -118,28 +142,29 @@ int tk_folded_line(struct tk_folded *p, const char *s, size_t n)
 			two = true;
 		}
 	}
-	for (i = 0, start = 0; i <= n; i++) {
+	depth = n ? shared_frames(p, s, n) : 0;
+	start = depth ? p->ends[depth - 1] + 1 : 0;
+	for (i = start; n && i <= n; i++) {
+		const char *semi;
 		int64_t id;
 
-		if (i < n && s[i] != ';')
-			continue;
-		if (depth == p->ids_cap) {
-			size_t c = p->ids_cap ? p->ids_cap * 2 : 128;
-			uint32_t *q = realloc(p->ids, c * sizeof(*q));
-
-			if (!q)
-				return -ENOMEM;
-			p->ids = q;
-			p->ids_cap = c;
-		}
-		if (n == 0)
-			break;
+		semi = memchr(s + i, ';', n - i);
+		i = semi ? (size_t)(semi - s) : n;
+		if (tk_grow_array((void **)&p->ids, &p->ids_cap, depth + 1, sizeof(*p->ids)) ||
+		    tk_grow_array((void **)&p->ends, &p->ends_cap, depth + 1, sizeof(*p->ends)))
+			return -ENOMEM;
 		id = tk_stacks_intern(p->dst, s + start, i - start, suffix_flags(s + start, i - start));
 		if (id < 0)
 			return (int)id;
+		p->ends[depth] = i;
 		p->ids[depth++] = (uint32_t)id;
 		start = i + 1;
 	}
+	if (tk_grow_array((void **)&p->prev, &p->prev_cap, n + 1, 1))
+		return -ENOMEM;
+	memcpy(p->prev, s, n);
+	p->prev_len = n;
+	p->prev_depth = depth;
 	if (two) {
 		p->two_columns = true;
 		err = tk_stacks_add_ids_slot(p->dst, 0, p->ids, depth, c1);

@@ -119,7 +119,7 @@ static bool try_map(struct tk_input *in)
 
 	if (fstat(in->fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 2 || (uint64_t)st.st_size > SIZE_MAX / 2)
 		return false;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in->fd, 0);
 	if (m == MAP_FAILED)
 		return false;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);

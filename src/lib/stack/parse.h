@@ -53,6 +53,11 @@ struct tk_folded {
 	struct tk_parse_stats *st;
 	uint32_t *ids;
 	size_t ids_cap;
+	/* the previous line: sorted folded input repeats long prefixes, whose frames are reused */
+	char *prev;
+	size_t prev_len, prev_cap, prev_depth;
+	size_t *ends;		/* where each frame of the previous line ends */
+	size_t ends_cap;
 };
 void tk_folded_init(struct tk_folded *p, struct tk_stacks *dst, int slot, struct tk_parse_stats *st);
 int tk_folded_line(struct tk_folded *p, const char *line, size_t len);

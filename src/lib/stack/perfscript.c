@@ -111,32 +111,13 @@ static void cache_clear(struct tk_perfscript *p)
 		memset(p->cache_tab, 0, p->cache_tab_size * sizeof(*p->cache_tab));
 }
 
-static int grow_array(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t c = *cap ? *cap : 256;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	q = realloc(*arr, c * elem);
-	if (!q)
-		return -ENOMEM;
-	*arr = q;
-	*cap = c;
-	return 0;
-}
-
 /* The cached frames of this line (pushed onto the sample), or false. */
 static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h);
 static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t h, size_t first_id);
 
-static int grow_array(void **arr, size_t *cap, size_t need, size_t elem);
-
 static int push_id(struct tk_perfscript *p, uint32_t id)
 {
-	if (grow_array((void **)&p->ids, &p->ids_cap, p->nids + 1, sizeof(*p->ids)))
+	if (tk_grow_array((void **)&p->ids, &p->ids_cap, p->nids + 1, sizeof(*p->ids)))
 		return -ENOMEM;
 	p->ids[p->nids++] = id;
 	return 0;
@@ -450,6 +431,8 @@ static int add_frame(struct tk_perfscript *p, const char *func, size_t len, cons
 	}
 	if (jit_mod)
 		flags |= TK_FRAME_JIT;
+	if (mod_len == 7 && !memcmp(mod, "inlined", 7))
+		flags |= TK_FRAME_INLINED;	/* perf script --inline prints "(inlined)" for the dso */
 
 	b = tmp_reserve(p, len + mod_len + pc_len + 16);
 	if (!b)
@@ -577,7 +560,7 @@ static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t
 		const struct line_entry *e = &p->cache[p->cache_tab[j] - 1];
 
 		if (e->hash == h && e->len == n && e->java == p->pname_java && !memcmp(p->cache_text + e->text, s, n)) {
-			if (grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
+			if (tk_grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
 				return false;
 			memcpy(p->ids + p->nids, p->cache_ids + e->ids, e->nids * sizeof(*p->ids));
 			p->nids += e->nids;
@@ -609,9 +592,9 @@ static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t 
 		p->cache_tab = nt;
 		p->cache_tab_size = size;
 	}
-	if (grow_array((void **)&p->cache, &p->cache_cap, p->cache_len + 1, sizeof(*p->cache)) ||
-	    grow_array((void **)&p->cache_text, &p->cache_text_cap, p->cache_text_len + n, 1) ||
-	    grow_array((void **)&p->cache_ids, &p->cache_ids_cap, p->cache_ids_len + nids, sizeof(*p->cache_ids)))
+	if (tk_grow_array((void **)&p->cache, &p->cache_cap, p->cache_len + 1, sizeof(*p->cache)) ||
+	    tk_grow_array((void **)&p->cache_text, &p->cache_text_cap, p->cache_text_len + n, 1) ||
+	    tk_grow_array((void **)&p->cache_ids, &p->cache_ids_cap, p->cache_ids_len + nids, sizeof(*p->cache_ids)))
 		return -ENOMEM;
 	e = &p->cache[p->cache_len];
 	e->hash = h;

@@ -49,29 +49,46 @@ static inline uint64_t rotl64(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-/* A small multiply-rotate hash over 8-byte words: frame names and id sequences are short. */
+/*
+ * A small multiply-rotate hash, two independent lanes of 8-byte words so the multiplies overlap:
+ * it hashes every frame line of the input, so its speed is the parser's speed.
+ */
 uint64_t tk_hash_bytes(const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xc2b2ae3d27d4eb4fULL);
-	uint64_t v;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ (n * 0xc2b2ae3d27d4eb4fULL), b = 0x7f4a7c159e3779b9ULL, v, w;
 
-	while (n >= 8) {
+	while (n >= 16) {
 		memcpy(&v, p, 8);
-		h = rotl64(h ^ (v * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
+		memcpy(&w, p + 8, 8);
+		a = rotl64(a ^ (v * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
+		b = rotl64(b ^ (w * 0x4cf5ad432745937fULL), 29) * 0x87c37b91114253d5ULL;
+		p += 16;
+		n -= 16;
+	}
+	if (n >= 8) {
+		memcpy(&v, p, 8);
+		a = rotl64(a ^ (v * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
 		p += 8;
 		n -= 8;
 	}
 	v = 0;
-	memcpy(&v, p, n);
-	h = rotl64(h ^ (v * 0x87c37b91114253d5ULL), 31) * 0x4cf5ad432745937fULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
+	if (n && p - (const unsigned char *)data >= 8) {
+		/* the tail as one (overlapping) load of the last 8 bytes: no byte loop */
+		memcpy(&v, p + n - 8, 8);
+		v >>= (8 - n) * 8;
+	} else {
+		memcpy(&v, p, n);
+	}
+	b = rotl64(b ^ (v * 0x4cf5ad432745937fULL), 29) * 0x87c37b91114253d5ULL;
+	a ^= rotl64(b, 17);
+	a ^= a >> 33;
+	a *= 0xff51afd7ed558ccdULL;
+	a ^= a >> 33;
+	return a;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int tk_grow_array(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 64;
 	void *q;
@@ -80,10 +97,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 		return 0;
 	while (n < need)
 		n *= 2;
-	q = realloc(*p, n * elem);
+	q = realloc(*arr, n * elem);
 	if (!q)
 		return -ENOMEM;
-	*p = q;
+	*arr = q;
 	*cap = n;
 	return 0;
 }
@@ -157,8 +174,8 @@ int64_t tk_stacks_intern(struct tk_stacks *s, const char *name, size_t len, unsi
 	}
 	if (len > UINT32_MAX || s->nframes >= UINT32_MAX - 1)
 		return -ENOMEM;
-	if (grow((void **)&s->frames, &s->frames_cap, s->nframes + 1, sizeof(*s->frames)) ||
-	    grow((void **)&s->names, &s->names_cap, s->names_len + len + 1, 1))
+	if (tk_grow_array((void **)&s->frames, &s->frames_cap, s->nframes + 1, sizeof(*s->frames)) ||
+	    tk_grow_array((void **)&s->names, &s->names_cap, s->names_len + len + 1, 1))
 		return -ENOMEM;
 	f = &s->frames[s->nframes];
 	f->off = s->names_len;
@@ -202,7 +219,7 @@ static int note_order(struct tk_stacks *s, uint32_t idx, uint64_t count)
 		s->runs[s->nruns - 1].count += count;
 		return 0;
 	}
-	if (grow((void **)&s->runs, &s->runs_cap, s->nruns + 1, sizeof(*s->runs)))
+	if (tk_grow_array((void **)&s->runs, &s->runs_cap, s->nruns + 1, sizeof(*s->runs)))
 		return -ENOMEM;
 	s->runs[s->nruns].stack = idx;
 	s->runs[s->nruns].count = count;
@@ -230,8 +247,8 @@ int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, s
 	}
 	if (depth > UINT32_MAX || s->nstacks >= UINT32_MAX - 1)
 		return -ENOMEM;
-	if (grow((void **)&s->stacks, &s->stacks_cap, s->nstacks + 1, sizeof(*s->stacks)) ||
-	    grow((void **)&s->ids, &s->ids_cap, s->ids_len + depth, sizeof(*s->ids)))
+	if (tk_grow_array((void **)&s->stacks, &s->stacks_cap, s->nstacks + 1, sizeof(*s->stacks)) ||
+	    tk_grow_array((void **)&s->ids, &s->ids_cap, s->ids_len + depth, sizeof(*s->ids)))
 		return -ENOMEM;
 	st = &s->stacks[s->nstacks];
 	st->off = s->ids_len;

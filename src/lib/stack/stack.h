@@ -90,6 +90,9 @@ const struct tk_stack_run *tk_stacks_order(const struct tk_stacks *s, size_t *n)
 /* Scale every slot-0 count by num/den (rounded to nearest): differential --normalize. */
 void tk_stacks_scale_slot0(struct tk_stacks *s, uint64_t num, uint64_t den);
 
+/* Grow *arr (elements of elem bytes, capacity *cap) to hold need elements, doubling. 0 or -ENOMEM. */
+int tk_grow_array(void **arr, size_t *cap, size_t need, size_t elem);
+
 /* The 64-bit hash the aggregate uses, for parsers' own caches. */
 uint64_t tk_hash_bytes(const void *data, size_t n);
 

@@ -2,6 +2,7 @@
 """Drive headless Chromium over the DevTools protocol (--remote-debugging-pipe, standard library only)
 against a tracekit flame graph SVG served on 127.0.0.1, as a person would use it:
 
+  0. (on the way) hover a frame and read its details line;
   1. press Ctrl-F, type a regular expression into the prompt, read the "Matched: N%" figure;
   2. click a frame and check that it now spans the full width, Reset Zoom shows, and the URL holds
      the zoom (x=, y=) and the search (s=);
@@ -185,6 +186,9 @@ def main():
         b.js(find + ".querySelector('rect').scrollIntoView({block: 'center', inline: 'center'})")
         box = b.js("(() => { const r = " + find + ".querySelector('rect').getBoundingClientRect();"
                    " return [r.left + Math.min(r.width / 2, 5), r.top + r.height / 2]; })()")
+        b.send('Input.dispatchMouseEvent', {'type': 'mouseMoved', 'x': box[0], 'y': box[1]})
+        seen['hover_details'] = b.js("document.getElementById('details').textContent")
+        seen['hover_title'] = b.js(find + ".querySelector('title').textContent")
         b.click(box[0], box[1])
         seen['width_after'] = float(b.js(find + ".querySelector('rect').getAttribute('width')"))
         seen['full_width'] = b.js("+document.documentElement.getAttribute('width') - 2 * xpad")
