@@ -17,17 +17,14 @@ static int cmp_ksym(const void *a, const void *b)
  * By hand rather than sscanf: /proc/kallsyms has ~120k lines and this runs on every report with
  * kernel frames. Names and modules point into a private copy of the text, split in place.
  */
-int tk_kallsyms_parse(struct tk_kallsyms *k, const char *text, size_t len)
+/* Parse buf (len bytes, NUL at buf[len]), taking ownership of it. */
+static int parse_owned(struct tk_kallsyms *k, char *buf, size_t len)
 {
 	char *p, *end;
 	size_t cap = 0;
 
 	memset(k, 0, sizeof(*k));
-	k->buf = malloc(len + 1);
-	if (!k->buf)
-		return -ENOMEM;
-	memcpy(k->buf, text, len);
-	k->buf[len] = 0;
+	k->buf = buf;
 	p = k->buf;
 	end = k->buf + len;
 	while (p < end) {
@@ -79,6 +76,18 @@ next:
 	return 0;
 }
 
+int tk_kallsyms_parse(struct tk_kallsyms *k, const char *text, size_t len)
+{
+	char *buf = malloc(len + 1);
+
+	memset(k, 0, sizeof(*k));
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	return parse_owned(k, buf, len);
+}
+
 int tk_kallsyms_load(struct tk_kallsyms *k)
 {
 	FILE *f = fopen("/proc/kallsyms", "r");
@@ -107,8 +116,10 @@ int tk_kallsyms_load(struct tk_kallsyms *k)
 		len += n;
 	}
 	fclose(f);
-	r = tk_kallsyms_parse(k, buf ? buf : "", len);
-	free(buf);
+	if (!buf)
+		return -EIO;
+	buf[len] = 0; /* the loop keeps 64 KiB spare */
+	r = parse_owned(k, buf, len);
 	/* without privilege every address reads as zero: useless, say so */
 	if (!r && k->n && k->syms[k->n - 1].addr == 0) {
 		tk_kallsyms_free(k);
