@@ -81,7 +81,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * 1024 * 1024);	/* --buffer-size resizes it */
+	__uint(max_entries, 4 * 1024 * 1024);	/* --buffer-size resizes it */
 } rb SEC(".maps");
 
 struct {
@@ -94,6 +94,7 @@ struct {
 /* Children forked by traced tasks (-f), adopted at their first syscall. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* a preallocated one costs milliseconds at start */
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -104,6 +105,7 @@ __u64 newborn_pending = 0;
 /* Thread ids of traced tasks, for signal_generate, which names its target only by pid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, __u32);

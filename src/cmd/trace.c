@@ -44,7 +44,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'a', "all", NULL, "system-wide: every process, lines prefixed comm/pid (eBPF)" },
 	{ OPT_CGROUP, "cgroup", "PATH", "system-wide, only tasks in this cgroup v2 directory (eBPF)" },
 	{ OPT_COMM, "comm", "NAME", "system-wide, only tasks whose command name is NAME (eBPF)" },
-	{ OPT_BUFSIZE, "buffer-size", "SIZE", "eBPF ring buffer size, e.g. 32M (default 8M)" },
+	{ OPT_BUFSIZE, "buffer-size", "SIZE", "eBPF ring buffer size, e.g. 32M (default 4M)" },
 	{ OPT_HIST, "hist", NULL, "with -c: a log2 latency histogram per syscall (eBPF)" },
 	{ OPT_SECCOMP, "seccomp-bpf", NULL, "always use the seccomp-bpf prefilter" },
 	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: when a subset is traced)" },

@@ -139,10 +139,14 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	pm = pid_max();
 	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
 	s->rodata->by_tid = t->by_tid;
-	if (t->by_tid)
+	if (t->by_tid) {
 		bpf_map__set_max_entries(s->maps.task_by_tid, (__u32)pm);
-	else
+		/* the array does their jobs */
+		bpf_map__set_max_entries(s->maps.traced_tids, 1);
+		bpf_map__set_max_entries(s->maps.newborn, 1);
+	} else {
 		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
+	}
 	bpf_map__set_max_entries(s->maps.scratch, t->ncpus);
 	if (cfg->ring_bytes) {
 		bpf_map__set_max_entries(s->maps.rb, cfg->ring_bytes);

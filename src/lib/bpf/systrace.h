@@ -25,7 +25,7 @@ struct tk_systrace_config {
 	const char *comm;	/* only tasks with this comm, or NULL */
 	const char *cgroup;	/* only tasks under this cgroup v2 directory, or NULL */
 	bool verbose;		/* let libbpf print its messages (the verifier log) on stderr */
-	size_t ring_bytes;	/* ring buffer size (power of two, >= page size); 0: default 8 MiB */
+	size_t ring_bytes;	/* ring buffer size (power of two, >= page size); 0: default 4 MiB */
 	/* per syscall number: selected, captures; SYSTRACE_NR_MAX entries */
 	const struct systrace_sysdesc *desc;
 };
