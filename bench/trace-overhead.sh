@@ -19,7 +19,8 @@ med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 declare -A T
 names=(bare ebpf ebpf_c ptrace strace perf_trace)
 lost=0
-for _ in $(seq "$N"); do
+for round in $(seq "$N"); do
+	echo "round $round of $N ..." >&2
 	T[bare]+=" $(secs "${JOB[@]}")"
 	T[ebpf]+=" $(secs "$TK" trace --backend bpf -o "$TMP/ebpf.out" -- "${JOB[@]}")"
 	l=$(sed -n 's/^tracekit trace: \([0-9]*\) events lost$/\1/p' "$TMP/stderr")
