@@ -1,6 +1,6 @@
 #!/bin/bash
 # make demo: start the demo HTTP server on a free port, drive it with the load generator for about
-# DEMO_SECONDS (10) seconds, and meanwhile observe it with every tracekit command that exists in
+# DEMO_SECONDS (12) seconds, and meanwhile observe it with every tracekit command that exists in
 # this build (each step runs only when `tracekit help` lists its command). Everything goes into
 # DEMO_OUT (demo-out/); the script stops every process it started, also on Ctrl-C or failure.
 #
@@ -9,7 +9,7 @@ set -euo pipefail
 
 B=${1:-build}
 OUT=${DEMO_OUT:-demo-out}
-SECS=${DEMO_SECONDS:-10}
+SECS=${DEMO_SECONDS:-12}
 TK="$B/tracekit"
 HTTPD="$B/demo/httpd"
 LOAD="$B/demo/load"
@@ -123,8 +123,8 @@ fi
 
 # 1. syscall summary of every httpd thread: the strace -c of the demo
 if have trace; then
-	say "trace:   tracekit trace -c -f -p $HTTPD_PID for 3 s -> $OUT/syscalls.txt"
-	if run_for 3 trace "$TK" trace -c -f -p "$HTTPD_PID" -o "$OUT/syscalls.txt" &&
+	say "trace:   tracekit trace -c -f -p $HTTPD_PID for 2 s -> $OUT/syscalls.txt"
+	if run_for 2 trace "$TK" trace -c -f -p "$HTTPD_PID" -o "$OUT/syscalls.txt" &&
 		[ -s "$OUT/syscalls.txt" ]; then
 		head -12 "$OUT/syscalls.txt" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
 	else
@@ -135,46 +135,25 @@ else
 	say "skipped: tracekit trace $NOT_HERE"
 fi
 
-# 1b. the same summary from the eBPF backend (in-kernel counting, no stops), when it is built
+# 1b. decoded syscall lines, strace style, for the calls that serve a file
 if have trace; then
-	say "trace:   tracekit trace --backend bpf -c -f -p $HTTPD_PID for 2 s -> $OUT/syscalls-bpf.txt"
-	if run_for 2 trace-bpf "$TK" trace --backend bpf -c -f -p "$HTTPD_PID" \
-		-o "$OUT/syscalls-bpf.txt" && [ -s "$OUT/syscalls-bpf.txt" ]; then
-		head -8 "$OUT/syscalls-bpf.txt" | sed 's/^/    /' | tee -a "$OUT/summary.txt"
-	elif grep -q "not available" "$OUT/trace-bpf.err"; then
-		say "skipped: $(head -1 "$OUT/trace-bpf.err" | sed 's/^tracekit trace: //')"
+	say "trace:   tracekit trace -f -tt -y -e trace=accept4,openat,sendfile -p $HTTPD_PID for 1 s -> $OUT/syscall-lines.txt"
+	if run_for 1 trace-lines "$TK" trace -f -tt -y -e trace=accept4,openat,sendfile \
+		-p "$HTTPD_PID" -o "$OUT/syscall-lines.txt" && [ -s "$OUT/syscall-lines.txt" ]; then
+		head -4 "$OUT/syscall-lines.txt" | cut -c1-150 | sed 's/^/    /' |
+			tee -a "$OUT/summary.txt"
 	else
-		step_failed "tracekit trace --backend bpf -c -f -p $HTTPD_PID" trace-bpf
+		step_failed "tracekit trace -f -p $HTTPD_PID -e trace=..." trace-lines
 	fi
 fi
 
-# 2. CPU profile of httpd, its top functions and its flame graph
+# 2. CPU profile of httpd (its report and flame graph are made after the load, below)
+RECORDED=0
 if have record; then
 	say "record:  tracekit record -F 499 -g -p $HTTPD_PID --duration 2 -> $OUT/perf.data"
 	if run_for 10 record "$TK" record -F 499 -g -p "$HTTPD_PID" --duration 2 \
 		-o "$OUT/perf.data" && [ -s "$OUT/perf.data" ]; then
-		if have report; then
-			if "$TK" report -i "$OUT/perf.data" --no-children --max-rows 15 \
-				>"$OUT/report.txt" 2>"$OUT/report.err"; then
-				say "report:  top functions in $OUT/report.txt"
-				# awk reads the file itself: an early exit upstream of a pipe would
-				# be a SIGPIPE failure under pipefail
-				awk '!/^#/ && NF { print "    " $0; if (++n == 6) exit }' "$OUT/report.txt" |
-					tee -a "$OUT/summary.txt"
-			else
-				step_failed "tracekit report -i $OUT/perf.data" report
-			fi
-		fi
-		if have flame; then
-			if "$TK" flame --title "demo httpd under load" "$OUT/perf.data" \
-				-o "$OUT/flame.svg" 2>"$OUT/flame.err" && [ -s "$OUT/flame.svg" ]; then
-				say "flame:   $OUT/flame.svg (open it in a browser)"
-			else
-				step_failed "tracekit flame $OUT/perf.data" flame
-			fi
-		else
-			say "skipped: tracekit flame $NOT_HERE"
-		fi
+		RECORDED=1
 	else
 		step_failed "tracekit record -p $HTTPD_PID" record
 	fi
@@ -213,6 +192,32 @@ if have ftrace; then
 	fi
 else
 	say "skipped: tracekit ftrace $NOT_HERE (tracepoints)"
+fi
+
+# --- post-processing, off the load window ---
+if [ "$RECORDED" = 1 ]; then
+	if have report; then
+		if "$TK" report -i "$OUT/perf.data" --no-children --max-rows 15 \
+			>"$OUT/report.txt" 2>"$OUT/report.err"; then
+			say "report:  top functions of httpd in $OUT/report.txt"
+			# awk reads the file itself: an early exit upstream of a pipe would be a
+			# SIGPIPE failure under pipefail
+			awk '!/^#/ && NF { print "    " $0; if (++n == 6) exit }' "$OUT/report.txt" |
+				tee -a "$OUT/summary.txt"
+		else
+			step_failed "tracekit report -i $OUT/perf.data" report
+		fi
+	fi
+	if have flame; then
+		if "$TK" flame --title "demo httpd under load" "$OUT/perf.data" -o "$OUT/flame.svg" \
+			2>"$OUT/flame.err" && [ -s "$OUT/flame.svg" ]; then
+			say "flame:   $OUT/flame.svg (open it in a browser)"
+		else
+			step_failed "tracekit flame $OUT/perf.data" flame
+		fi
+	else
+		say "skipped: tracekit flame $NOT_HERE"
+	fi
 fi
 
 # --- the end of the load, then the server's own view, then a clean stop ---
