@@ -644,11 +644,6 @@ static void perfetto_meta(struct strbuf *sb, const char *what, int pid, int tid,
 	json_obj_end(&w);
 }
 
-static const char *const report_usage[] = {
-	"tracekit ftrace report [--json | --format text|json|perfetto] FILE",
-	NULL,
-};
-
 static int ftrace_report_cmd(int argc, char **argv)
 {
 	const char *cmd = "ftrace report", *fmt = "text";
@@ -676,7 +671,6 @@ static int ftrace_report_cmd(int argc, char **argv)
 		return cmd_usage_err(cmd, "unknown format '%s' (text, json, perfetto)", fmt);
 	if (!o.run.argv || o.run.argv[1])
 		return cmd_usage_err(cmd, "expected one FILE");
-	(void)report_usage;
 	fd = open(o.run.argv[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cmd_err(cmd, "cannot open %s: %s", o.run.argv[0], strerror(errno));

@@ -71,6 +71,24 @@ static int open_raw(struct tk_tfs *t, int cpu)
 	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
+/*
+ * An unnamed spool file: nothing to clean up whatever happens to us. Filesystems without
+ * O_TMPFILE get a named one unlinked at once.
+ */
+static int open_spool(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd;
+	snprintf(path, sizeof(path), "%s/.tracekit-spool-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
 static void *rec_thread(void *arg)
 {
 	struct tk_rec_cpu *c = arg;
@@ -119,8 +137,7 @@ int tk_recorder_start(struct tk_recorder *r, struct tk_tfs *t, const char *spool
 			snprintf(t->err, sizeof(t->err), "cannot open cpu%d trace_pipe_raw: %s", i, strerror(errno));
 			goto fail;
 		}
-		/* an unnamed spool file: nothing to clean up whatever happens to us */
-		c->spool_fd = open(spool_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		c->spool_fd = open_spool(spool_dir);
 		if (c->spool_fd < 0) {
 			ret = -errno;
 			snprintf(t->err, sizeof(t->err), "cannot create a spool file in %s: %s", spool_dir,
