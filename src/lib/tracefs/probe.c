@@ -250,11 +250,14 @@ int tk_probe_define(const char *dir, const char *group, struct tk_probe *p, char
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	tk_tfs_error_log_clear(dir, NULL);
 	ret = tracefs_dynevent_create(de);
 	if (ret) {
+		char match[160];
+
 		ret = errno ? -errno : -EINVAL;
-		tk_tfs_error_log_last(dir, NULL, logline, sizeof(logline));
+		/* the top-level log is shared: find the entry for our own definition */
+		snprintf(match, sizeof(match), "%s/%s ", group, p->event);
+		tk_tfs_error_log_last(dir, NULL, match, logline, sizeof(logline));
 		if (logline[0])
 			snprintf(err, errlen, "kernel rejected the probe: %s", logline);
 		else

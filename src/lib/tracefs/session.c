@@ -79,11 +79,11 @@ void tk_tfs_error_log_clear(const char *dir, const char *instance)
 
 /*
  * error_log entries are "[ts] source: error: what\n  Command: cmd\n  <caret>\n"; return the
- * error line of the last entry, with its Command when it has one.
+ * error line of the last entry (whose Command contains match, when given), with its Command.
  */
-void tk_tfs_error_log_last(const char *dir, const char *instance, char *buf, size_t len)
+void tk_tfs_error_log_last(const char *dir, const char *instance, const char *match, char *buf, size_t len)
 {
-	char path[512], *text, *line, *save = NULL, *last_err = NULL, *last_cmd = NULL;
+	char path[512], *text, *line, *save = NULL, *err = NULL, *cmd = NULL, *best_err = NULL, *best_cmd = NULL;
 
 	buf[0] = 0;
 	inst_file(dir, instance, "error_log", path, sizeof(path));
@@ -92,22 +92,28 @@ void tk_tfs_error_log_last(const char *dir, const char *instance, char *buf, siz
 		return;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '[') {
-			last_err = line;
-			last_cmd = NULL;
-		} else if (last_err && strstr(line, "Command:")) {
-			last_cmd = line;
+			err = line;
+			cmd = NULL;
+		} else if (err && strstr(line, "Command:")) {
+			cmd = line;
+		} else {
+			continue;
+		}
+		if (!match || (cmd && strstr(cmd, match))) {
+			best_err = err;
+			best_cmd = cmd;
 		}
 	}
-	if (last_err) {
-		char *p = strchr(last_err, ']');
+	if (best_err) {
+		char *p = strchr(best_err, ']');
 
-		p = p ? p + 1 : last_err;
+		p = p ? p + 1 : best_err;
 		while (*p == ' ')
 			p++;
-		if (last_cmd) {
-			while (*last_cmd == ' ')
-				last_cmd++;
-			snprintf(buf, len, "%s (%s)", p, last_cmd);
+		if (best_cmd) {
+			while (*best_cmd == ' ')
+				best_cmd++;
+			snprintf(buf, len, "%s (%s)", p, best_cmd);
 		} else {
 			snprintf(buf, len, "%s", p);
 		}
@@ -547,7 +553,7 @@ int tk_tfs_filter(struct tk_tfs *t, const char *expr)
 		tk_tfs_path(t, file, logline, sizeof(logline));
 		ret = tk_tfs_write_file(logline, expr, false);
 		if (ret) {
-			tk_tfs_error_log_last(t->dir, t->name, logline, sizeof(logline));
+			tk_tfs_error_log_last(t->dir, t->name, NULL, logline, sizeof(logline));
 			if (logline[0])
 				snprintf(t->err, sizeof(t->err), "kernel rejected filter '%s' for %s: %s", expr,
 					 t->enabled[i], logline);

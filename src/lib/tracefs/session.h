@@ -86,9 +86,12 @@ int tk_tfs_sweep_stale(const char *dir, struct tk_tfs_sweep *st);
  * name; what a running tracekit owns is left to it and counted in st->live.
  */
 int tk_tfs_reset_all(const char *dir, struct tk_tfs_sweep *st);
-/* The last line of error_log for an instance (NULL: top level), or "" when empty. */
-void tk_tfs_error_log_last(const char *dir, const char *instance, char *buf, size_t len);
-/* Clear error_log (so the next failure's line is ours). */
+/*
+ * The last error_log entry of an instance (NULL: top level) whose Command contains match (NULL:
+ * any), as "error line (Command: ...)", or "" when there is none.
+ */
+void tk_tfs_error_log_last(const char *dir, const char *instance, const char *match, char *buf, size_t len);
+/* Clear an instance's error_log (so the next failure's line is ours); never the shared top level. */
 void tk_tfs_error_log_clear(const char *dir, const char *instance);
 
 /* Write a string to a tracefs file given by path; -errno. */
