@@ -57,8 +57,8 @@ else
 fi
 t1=$(now)
 tc_wall=$(elapsed "$t0" "$t1")
-# trace-cmd leaves its instance behind when it fails: remove it
-for d in /sys/kernel/tracing/instances/"$tc_inst"; do
+# trace-cmd leaves its instance behind when it fails: remove it, wherever tracefs is mounted
+for d in $(awk '$3 == "tracefs" { print $2 }' /proc/mounts | sed "s|\$|/instances/$tc_inst|"); do
 	[ -d "$d" ] || continue
 	echo 0 > "$d/events/enable" 2>/dev/null || true
 	rmdir "$d" 2>/dev/null || true
