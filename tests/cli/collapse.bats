@@ -116,3 +116,32 @@ assert d["stacks"][1] == {"frames": ["java", "org/foo/Bar:.baz"], "count": 25000
 	[ "$samples" -eq "$headers" ]
 	grep -q '^spin;.*spin_leaf' "$BATS_TEST_TMPDIR/folded"
 }
+
+# Memory follows the distinct stacks, not the input: 40 MB of one repeated sample, as a mapped file,
+# through a pipe and gzip-compressed, must each stay far below the input's size.
+@test "collapse: memory stays bounded on a 40 MB input" {
+	python3 - "$BATS_TEST_TMPDIR/big.txt" <<'PY'
+import sys
+block = ("app 42/42 [000] 1.000000: 1 cpu-clock:\n"
+         + "".join("\t    %x frame_%d+0x10 (/usr/bin/app)\n" % (0x400000 + i, i) for i in range(40)) + "\n")
+with open(sys.argv[1], "w") as f:
+    f.write(block * (40_000_000 // len(block)))
+PY
+	gzip -1c "$BATS_TEST_TMPDIR/big.txt" > "$BATS_TEST_TMPDIR/big.txt.gz"
+	python3 - "$TRACEKIT" "$BATS_TEST_TMPDIR/big.txt" <<'PY'
+import os, subprocess, sys
+tk, path = sys.argv[1], sys.argv[2]
+n = os.path.getsize(path) // len(open(path).read(2000).split("\n\n")[0] + "\n\n")
+def run(cmd, stdin=None):
+    p = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    assert status == 0, cmd
+    return out, ru.ru_maxrss  # KiB
+for cmd, stdin in (([tk, "collapse", path], None), ([tk, "collapse", path + ".gz"], None),
+                   ([tk, "collapse"], open(path, "rb"))):
+    out, rss = run(cmd, stdin)
+    assert out.decode().endswith(" %d\n" % n) and out.count(b"\n") == 1, out[-80:]
+    assert rss < 32 * 1024, (cmd, rss)
+PY
+}

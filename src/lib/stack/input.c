@@ -18,7 +18,7 @@ struct tk_input {
 	int fd;
 	bool own_fd, own_buf, eof, gzip;
 	char *map;
-	size_t map_len;	/* a plain regular file is mapped whole rather than copied in */
+	size_t map_len, map_dropped;	/* pages before map_dropped are given back */	/* a plain regular file is mapped whole rather than copied in */
 	char *buf;
 	size_t cap, start, end;
 	uint64_t bytes;
@@ -119,7 +119,7 @@ static bool try_map(struct tk_input *in)
 
 	if (fstat(in->fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 2 || (uint64_t)st.st_size > SIZE_MAX / 2)
 		return false;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, in->fd, 0);
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, in->fd, 0);
 	if (m == MAP_FAILED)
 		return false;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
@@ -238,6 +238,13 @@ int tk_input_line(struct tk_input *in, const char **line, size_t *len)
 			*len = (size_t)(nl - *line);
 			in->start += *len + 1;
 			in->bytes += *len + 1;
+			/* a mapped file's pages already parsed go back, so memory stays bounded */
+			if (in->map && (size_t)(*line - in->map) - in->map_dropped >= (8u << 20)) {
+				size_t upto = (size_t)(*line - in->map) & ~(size_t)4095;
+
+				madvise(in->map + in->map_dropped, upto - in->map_dropped, MADV_DONTNEED);
+				in->map_dropped = upto;
+			}
 			return 1;
 		}
 		if (in->eof) {
