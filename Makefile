@@ -10,7 +10,9 @@
 #   V=1             show full command lines;  B=DIR  build somewhere else than build/
 B ?= build
 export V
-SUB = $(MAKE) --no-print-directory -f mk/build.mk
+# The build runs in parallel (one job per CPU); the test suite itself runs serially through prove.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SUB = $(MAKE) --no-print-directory -j$(JOBS) -f mk/build.mk
 
 .PHONY: all check asan fuzz demo bench deps deps-build clean
 all: deps-build
