@@ -571,8 +571,26 @@ int tk_tfs_set_pids(struct tk_tfs *t, const pid_t *pids, int n)
 	struct strbuf sb = STRBUF_INIT;
 	int i, ret;
 
-	for (i = 0; i < n; i++)
-		sb_addf(&sb, "%s%d", i ? " " : "", (int)pids[i]);
+	/*
+	 * set_event_pid matches thread ids: a process is all of its threads (event-fork adds the
+	 * ones created later), or a multithreaded server's workers would go unseen.
+	 */
+	for (i = 0; i < n; i++) {
+		char dir[64];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pids[i]);
+		d = opendir(dir);
+		if (!d) {
+			sb_addf(&sb, "%d ", (int)pids[i]);
+			continue;
+		}
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				sb_addf(&sb, "%s ", de->d_name);
+		closedir(d);
+	}
 	ret = write_inst(t, "options/event-fork", "1");
 	if (!ret)
 		ret = write_inst(t, "set_event_pid", sb_str(&sb));
