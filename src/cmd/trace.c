@@ -46,8 +46,8 @@ static const struct tk_opt trace_opts[] = {
 	{ OPT_COMM, "comm", "NAME", "system-wide, only tasks whose command name is NAME (eBPF)" },
 	{ OPT_BUFSIZE, "buffer-size", "SIZE", "eBPF ring buffer size, e.g. 32M (default 4M)" },
 	{ OPT_HIST, "hist", NULL, "with -c: a log2 latency histogram per syscall (eBPF)" },
-	{ OPT_SECCOMP, "seccomp-bpf", NULL, "always use the seccomp-bpf prefilter" },
-	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: when a subset is traced)" },
+	{ OPT_SECCOMP, "seccomp-bpf", NULL, "use the seccomp-bpf prefilter (ptrace, with -f only)" },
+	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: with -f when a subset is traced)" },
 	{ 'h', "help", NULL, "show this help" },
 	TK_OPT_END,
 };
@@ -415,6 +415,9 @@ int cmd_trace(int argc, char **argv)
 
 	if (o.follow == 2 && !out.path)
 		o.follow = 1; /* strace: -ff without -o is -f */
+	if (o.seccomp == 1 && !o.follow)
+		fprintf(stderr, "tracekit trace: --seccomp-bpf needs -f (untraced children would get "
+				"ENOSYS); not using it\n");
 	out.per_process = o.follow == 2;
 	if (out.path && !out.per_process) {
 		out.main = fopen(out.path, "we"); /* not inherited by the tracee */

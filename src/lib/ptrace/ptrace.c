@@ -535,9 +535,15 @@ static int ptrace_run(struct tk_trace_env *env)
 	t.options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
 	if (o->follow)
 		t.options |= PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
-	/* the prefilter needs the filter installed before exec: only for commands we start; by
-	 * default on when it saves stops (a subset is traced), as strace --seccomp-bpf would */
-	t.seccomp = o->argv && (o->seccomp == 1 || (o->seccomp < 0 && !tk_sysfilter_traces_all(&o->filter)));
+	/*
+	 * The prefilter needs the filter installed before exec: only for commands we start, and
+	 * only with -f. Children inherit the filter, and a child nobody traces gets ENOSYS for every
+	 * syscall the filter sends to the tracer, so without -f it would change what the program
+	 * does (strace makes --seccomp-bpf depend on -f for the same reason). By default it is on
+	 * when it saves stops (a subset is traced).
+	 */
+	t.seccomp = o->argv && o->follow &&
+		    (o->seccomp == 1 || (o->seccomp < 0 && !tk_sysfilter_traces_all(&o->filter)));
 	if (t.seccomp)
 		t.options |= PTRACE_O_TRACESECCOMP;
 	if (o->argv) {
