@@ -260,6 +260,26 @@ static void folded_parser(void **state)
 	tk_stacks_free(s);
 }
 
+/* Consecutive lines reuse the frames of the previous line's common prefix: every shape of overlap. */
+static void folded_prefix_reuse(void **state)
+{
+	static const char in[] = "a;b 1\na;b;c 2\na;bc 3\na;b 4\na 5\na;b;c;d 6\n;a 7\na;;b 8\n";
+	struct tk_stacks *s = tk_stacks_new();
+	struct tk_parse_stats st = { 0 };
+	struct tk_input *in_;
+	char *out;
+
+	(void)state;
+	assert_int_equal(tk_input_mem(&in_, in, strlen(in)), 0);
+	assert_int_equal(tk_folded_read(s, 0, in_, &st, NULL), 0);
+	tk_input_close(in_);
+	out = folded_text(s, false);
+	assert_string_equal(out, ";a 7\na 5\na;;b 8\na;b 5\na;b;c 2\na;b;c;d 6\na;bc 3\n");
+	assert_int_equal(tk_stacks_nframes(s), 6);	/* a b c bc d "" */
+	free(out);
+	tk_stacks_free(s);
+}
+
 static void folded_two_columns(void **state)
 {
 	static const char in[] = "a;b 3 5\na;c 2 0\n";
@@ -325,6 +345,7 @@ int main(void)
 		cmocka_unit_test(perfscript_options),
 		cmocka_unit_test(perfscript_regex_corners),
 		cmocka_unit_test(folded_parser),
+		cmocka_unit_test(folded_prefix_reuse),
 		cmocka_unit_test(folded_two_columns),
 		cmocka_unit_test(looks_folded),
 		cmocka_unit_test(keep_order_runs),
