@@ -230,7 +230,8 @@ int tk_input_line(struct tk_input *in, const char **line, size_t *len)
 	size_t scanned = 0;
 
 	for (;;) {
-		char *nl = memchr(in->buf + in->start + scanned, '\n', in->end - in->start - scanned);
+		size_t avail = in->end - in->start - scanned;
+		char *nl = avail ? memchr(in->buf + in->start + scanned, '\n', avail) : NULL;
 		int err;
 
 		if (nl) {

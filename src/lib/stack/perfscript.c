@@ -560,6 +560,8 @@ static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t
 		const struct line_entry *e = &p->cache[p->cache_tab[j] - 1];
 
 		if (e->hash == h && e->len == n && e->java == p->pname_java && !memcmp(p->cache_text + e->text, s, n)) {
+			if (!e->nids)
+				return true;
 			if (tk_grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
 				return false;
 			memcpy(p->ids + p->nids, p->cache_ids + e->ids, e->nids * sizeof(*p->ids));
@@ -605,7 +607,8 @@ static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t 
 	e->java = p->pname_java;
 	memcpy(p->cache_text + p->cache_text_len, s, n);
 	p->cache_text_len += n;
-	memcpy(p->cache_ids + p->cache_ids_len, p->ids + first_id, nids * sizeof(*p->ids));
+	if (nids)
+		memcpy(p->cache_ids + p->cache_ids_len, p->ids + first_id, nids * sizeof(*p->ids));
 	p->cache_ids_len += nids;
 	mask = p->cache_tab_size - 1;
 	for (j = h & mask; p->cache_tab[j]; j = (j + 1) & mask)

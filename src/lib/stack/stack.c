@@ -77,7 +77,7 @@ uint64_t tk_hash_bytes(const void *data, size_t n)
 		/* the tail as one (overlapping) load of the last 8 bytes: no byte loop */
 		memcpy(&v, p + n - 8, 8);
 		v >>= (8 - n) * 8;
-	} else {
+	} else if (n) {
 		memcpy(&v, p, n);
 	}
 	b = rotl64(b ^ (v * 0x4cf5ad432745937fULL), 29) * 0x87c37b91114253d5ULL;
@@ -239,7 +239,7 @@ int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, s
 	for (j = h & mask; s->stack_tab[j]; j = (j + 1) & mask) {
 		st = &s->stacks[s->stack_tab[j] - 1];
 		if (st->hash == h && st->depth == depth &&
-		    !memcmp(s->ids + st->off, ids, depth * sizeof(*ids))) {
+		    (!depth || !memcmp(s->ids + st->off, ids, depth * sizeof(*ids)))) {
 			st->count[slot] += count;
 			s->total[slot] += count;
 			return s->keep_order ? note_order(s, s->stack_tab[j] - 1, count) : 0;
@@ -314,7 +314,7 @@ void tk_stacks_get(const struct tk_stacks *s, size_t i, struct tk_stack *out)
 {
 	const struct stack *st = &s->stacks[i];
 
-	out->frames = s->ids + st->off;
+	out->frames = st->depth ? s->ids + st->off : NULL;
 	out->depth = st->depth;
 	out->count[0] = st->count[0];
 	out->count[1] = st->count[1];
@@ -342,7 +342,7 @@ static int cmp_folded(const void *pa, const void *pb, void *ctx)
 {
 	const struct tk_stacks *s = ctx;
 	const struct stack *a = &s->stacks[*(const size_t *)pa], *b = &s->stacks[*(const size_t *)pb];
-	const uint32_t *ia = s->ids + a->off, *ib = s->ids + b->off;
+	const uint32_t *ia = a->depth ? s->ids + a->off : NULL, *ib = b->depth ? s->ids + b->off : NULL;
 	uint32_t i, n = a->depth < b->depth ? a->depth : b->depth;
 
 	for (i = 0; i < n; i++) {
