@@ -514,8 +514,10 @@ static void fmt_arg(struct tk_dec *d, int i)
 		tk_fmt_fd(d, (int)v);
 		break;
 	case TK_ARG_DIRFD:
-		if ((int)v == -100)
+		if ((int)v == -100 && d->opt->xstyle == TK_XLAT_ABBREV)
 			sb_adds(sb, "AT_FDCWD");
+		else if ((int)v == -100 && d->opt->xstyle == TK_XLAT_VERBOSE)
+			sb_adds(sb, "-100 /* AT_FDCWD */");
 		else
 			tk_fmt_fd(d, (int)v);
 		break;
@@ -616,7 +618,11 @@ void tk_sys_format_args(struct tk_dec *d, int *next)
 			break;
 		if (!arg_shown(d, i))
 			continue;
+		if (d->spans)
+			d->spans[2 * i] = (long)d->out->len;
 		fmt_arg(d, i);
+		if (d->spans)
+			d->spans[2 * i + 1] = (long)d->out->len;
 		for (j = i + 1; j < d->desc->nargs; j++)
 			if (arg_shown(d, j)) {
 				sb_adds(d->out, ", ");

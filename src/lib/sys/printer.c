@@ -21,8 +21,7 @@ struct task {
 	int next_arg;
 	char comm[16];	  /* -a */
 	struct strbuf line;
-	struct strbuf json_args; /* JSON array text of entry-time args */
-	int json_nargs;
+	long spans[12]; /* each argument's text in line, for --json */
 };
 
 struct tk_printer {
@@ -86,7 +85,6 @@ static struct task *get(struct tk_printer *p, int tid)
 		return NULL;
 	t->tid = tid;
 	sb_init(&t->line);
-	sb_init(&t->json_args);
 	s = slot(p, tid);
 	*s = t;
 	p->n++;
@@ -106,7 +104,6 @@ static void drop(struct tk_printer *p, int tid)
 	if (!t)
 		return;
 	sb_release(&t->line);
-	sb_release(&t->json_args);
 	free(t);
 	*s = NULL;
 	p->n--;
@@ -152,7 +149,6 @@ void tk_printer_free(struct tk_printer *p)
 	for (i = 0; i < p->cap; i++)
 		if (p->tasks[i]) {
 			sb_release(&p->tasks[i]->line);
-			sb_release(&p->tasks[i]->json_args);
 			free(p->tasks[i]);
 		}
 	free(p->tasks);
@@ -195,9 +191,15 @@ void tk_printer_summary_extra(struct tk_printer *p, const char *text)
 	sb_adds(&p->extra, text);
 }
 
+/* per-event output: off with -c alone (the table, or its one JSON object, is all) */
+static bool events_on(const struct tk_printer *p)
+{
+	return p->o->summary != 1;
+}
+
 static bool lines_on(const struct tk_printer *p)
 {
-	return p->o->summary != 1 && !p->o->json;
+	return events_on(p) && !p->o->json;
 }
 
 static void emit(struct tk_printer *p, int tid, const char *s, size_t n)
@@ -282,17 +284,14 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	t->shown = tk_sysfilter_traced(&p->o->filter, sc->nr);
 	t->interrupted = false;
 	t->next_arg = 0;
-	if (!t->shown || (!lines_on(p) && !p->o->json))
+	if (!t->shown || !events_on(p))
 		return;
 	desc = tk_sysdesc_get(sc->nr);
 	interrupt_pending(p, sc->tid);
 	sb_reset(&t->line);
-	if (p->o->json) {
-		t->json_nargs = 0;
-		sb_reset(&t->json_args);
-	} else {
+	memset(t->spans, 0xff, sizeof(t->spans));
+	if (!p->o->json)
 		leader(p, &t->line, sc->tid, sc->ts_enter, sc->mono_enter);
-	}
 	if (desc && desc->name[0]) {
 		sb_adds(&t->line, desc->name);
 	} else {
@@ -301,16 +300,104 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	}
 	sb_addc(&t->line, '(');
 	if (desc) {
-		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line };
+		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
+				     .spans = p->o->json ? t->spans : NULL };
 		tk_sys_format_args(&d, &t->next_arg);
 	}
 	t->pending = true;
 	p->pending_tid = sc->tid;
 }
 
+/* "ts": seconds since the epoch with microseconds, exact (a double in %g would round it) */
+static void json_ts(struct json_writer *w, uint64_t ns)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64 ".%06" PRIu64, ns / 1000000000, ns / 1000 % 1000000);
+	json_key(w, "ts");
+	json_raw(w, buf);
+}
+
 /* JSON: args as strace text per argument; numbers stay numbers. */
-static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_sysdesc *desc,
-			 const char *args, bool returned)
+/* strace's quoted string back to bytes: \n \t \\ \" \NNN \xHH */
+static void unquote(struct strbuf *sb, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c != '\\' || i + 1 >= n) {
+			sb_addc(sb, c);
+			continue;
+		}
+		c = s[++i];
+		switch (c) {
+		case 'n': sb_addc(sb, '\n'); break;
+		case 't': sb_addc(sb, '\t'); break;
+		case 'r': sb_addc(sb, '\r'); break;
+		case 'v': sb_addc(sb, '\v'); break;
+		case 'f': sb_addc(sb, '\f'); break;
+		case 'x': {
+			unsigned v = 0, k;
+
+			for (k = 0; k < 2 && i + 1 < n && strchr("0123456789abcdef", s[i + 1]); k++)
+				v = v * 16 + (unsigned)(strchr("0123456789abcdef", s[++i]) - "0123456789abcdef");
+			sb_addc(sb, (char)v);
+			break;
+		}
+		default:
+			if (c >= '0' && c <= '7') {
+				unsigned v = (unsigned)(c - '0'), k;
+
+				for (k = 1; k < 3 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7'; k++)
+					v = v * 8 + (unsigned)(s[++i] - '0');
+				sb_addc(sb, (char)v);
+			} else {
+				sb_addc(sb, c);
+			}
+		}
+	}
+}
+
+/* One argument as a JSON value: numbers as numbers, strings as their bytes, the rest as text. */
+static void json_arg(struct json_writer *w, const struct tk_sysdesc *desc, int i, const char *txt, size_t n)
+{
+	const struct tk_argdesc *a = &desc->args[i];
+	char *end, num[32];
+	bool numeric = a->kind == TK_ARG_INT || a->kind == TK_ARG_UINT || a->kind == TK_ARG_LONG ||
+		       a->kind == TK_ARG_ULONG || a->kind == TK_ARG_FD || a->kind == TK_ARG_DIRFD;
+
+	if (numeric && n < sizeof(num)) {
+		memcpy(num, txt, n);
+		num[n] = 0;
+		strtoll(num, &end, 10);
+		if (!*end && end != num) {
+			json_raw(w, num);
+			return;
+		}
+	}
+	if (n >= 2 && txt[0] == '"' && (txt[n - 1] == '"' || (n >= 5 && !memcmp(txt + n - 4, "\"...", 4)))) {
+		bool cut = txt[n - 1] != '"';
+		struct strbuf raw = STRBUF_INIT;
+
+		unquote(&raw, txt + 1, n - (cut ? 5 : 2));
+		if (cut) {
+			json_obj_begin(w);
+			json_key(w, "str");
+			json_strn(w, raw.buf ? raw.buf : "", raw.len);
+			json_kbool(w, "truncated", true);
+			json_obj_end(w);
+		} else {
+			json_strn(w, raw.buf ? raw.buf : "", raw.len);
+		}
+		sb_release(&raw);
+		return;
+	}
+	json_strn(w, txt, n);
+}
+
+static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_sysdesc *desc, bool returned)
 {
 	struct json_writer w;
 	struct strbuf *sb = &p->out;
@@ -320,11 +407,21 @@ static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_s
 	json_init(&w, sb);
 	json_obj_begin(&w);
 	json_kstr(&w, "type", "syscall");
-	json_kdouble(&w, "ts", (double)sc->ts_enter / 1e9);
+	json_ts(&w, sc->ts_enter);
 	json_kint(&w, "pid", sc->tid);
 	json_kstr(&w, "syscall", desc && desc->name[0] ? desc->name : "?");
 	json_kint(&w, "nr", sc->nr);
-	json_kstr(&w, "args", args);
+	json_key(&w, "args");
+	json_arr_begin(&w);
+	if (desc) {
+		int i;
+
+		for (i = 0; i < desc->nargs; i++)
+			if (t->spans[2 * i] >= 0 && t->spans[2 * i + 1] >= t->spans[2 * i])
+				json_arg(&w, desc, i, sb_str(&t->line) + t->spans[2 * i],
+					 (size_t)(t->spans[2 * i + 1] - t->spans[2 * i]));
+	}
+	json_arr_end(&w);
 	json_key(&w, "ret");
 	if (!returned) {
 		json_null(&w);
@@ -370,7 +467,7 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	t->sc.mono_exit = sc->mono_exit;
 	if (p->o->summary)
 		tk_summary_add(p->sum, sc->nr, sc->mono_exit - t->sc.mono_enter, failed);
-	if (!lines_on(p) && !p->o->json)
+	if !events_on(p)
 		return;
 	if (!status_shown(p, failed ? TK_STATUS_FAILED : TK_STATUS_SUCCESSFUL)) {
 		t->pending = false;
@@ -387,13 +484,11 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	}
 	if (desc) {
 		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
-				     .exiting = true, .failed = failed };
+				     .exiting = true, .failed = failed, .spans = p->o->json ? t->spans : NULL };
 		tk_sys_format_args(&d, &t->next_arg);
 	}
 	if (p->o->json) {
-		const char *s = sb_str(&t->line), *open = strchr(s, '(');
-
-		json_syscall(p, t, desc, open ? open + 1 : s, true);
+		json_syscall(p, t, desc, true);
 		t->pending = false;
 		p->pending_tid = 0;
 		return;
@@ -430,7 +525,7 @@ void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint6
 	const char *n;
 
 	get(p, tid);
-	if (!tk_sysfilter_signal(&p->o->filter, si->si_signo) || (!lines_on(p) && !p->o->json))
+	if (!tk_sysfilter_signal(&p->o->filter, si->si_signo) || !events_on(p))
 		return;
 	interrupt_pending(p, tid);
 	sb_reset(sb);
@@ -443,7 +538,7 @@ void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint6
 		json_init(&w, sb);
 		json_obj_begin(&w);
 		json_kstr(&w, "type", "signal");
-		json_kdouble(&w, "ts", (double)ts / 1e9);
+		json_ts(&w, ts);
 		json_kint(&w, "pid", tid);
 		json_kstr(&w, "signal", n ? n : "?");
 		json_kstr(&w, "siginfo", sb_str(&info));
@@ -468,16 +563,13 @@ static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, 
 	if (!t->in_syscall || !t->shown)
 		return;
 	t->in_syscall = false;
-	if (p->o->summary && desc && desc->ret == TK_RET_NONE)
-		tk_summary_add(p->sum, t->sc.nr, 0, 0);
-	if (!lines_on(p) && !p->o->json)
+	/* strace -c leaves calls that never returned (exit_group) out of its table */
+	if !events_on(p)
 		return;
 	if (!status_shown(p, TK_STATUS_UNFINISHED))
 		return;
 	if (p->o->json) {
-		const char *s = sb_str(&t->line), *open = strchr(s, '(');
-
-		json_syscall(p, t, desc, open ? open + 1 : s, false);
+		json_syscall(p, t, desc, false);
 		return;
 	}
 	interrupt_pending(p, t->tid);
@@ -506,7 +598,7 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 
 	if (t)
 		close_unreturned(p, t, ts, mono);
-	if ((lines_on(p) || p->o->json) && p->o->quiet < 2) {
+	if (events_on(p) && p->o->quiet < 2) {
 		interrupt_pending(p, tid);
 		sb_reset(sb);
 		if (p->o->json) {
@@ -515,7 +607,7 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 			json_init(&w, sb);
 			json_obj_begin(&w);
 			json_kstr(&w, "type", "exit");
-			json_kdouble(&w, "ts", (double)ts / 1e9);
+			json_ts(&w, ts);
 			json_kint(&w, "pid", tid);
 			if (WIFEXITED(wstatus)) {
 				json_kint(&w, "exit_code", WEXITSTATUS(wstatus));

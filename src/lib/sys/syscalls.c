@@ -82,13 +82,41 @@
 #define RAW(nm, n, cl) [__NR_##nm] = { #nm, n, R_INT, cl, { HEX, HEX, HEX, HEX, HEX, HEX }, NULL }
 
 /* ---- custom formatters ---- */
-static void fmt_open_flags_v(struct tk_dec *d, uint64_t v)
+/* -X raw / -X verbose for values printed as "NAME|FLAGS": the number, and in verbose mode the
+ * names as a comment, as strace does. */
+static void composite(struct tk_dec *d, uint64_t v, void (*abbrev)(struct tk_dec *, uint64_t))
+{
+	const struct tk_fmt_opts *saved = d->opt;
+	struct tk_fmt_opts o;
+
+	if (d->opt->xstyle == TK_XLAT_ABBREV) {
+		abbrev(d, v);
+		return;
+	}
+	sb_addf(d->out, "%#" PRIx64, v);
+	if (d->opt->xstyle == TK_XLAT_RAW)
+		return;
+	o = *d->opt;
+	o.xstyle = TK_XLAT_ABBREV;
+	d->opt = &o;
+	sb_adds(d->out, " /* ");
+	abbrev(d, v);
+	sb_adds(d->out, " */");
+	d->opt = saved;
+}
+
+static void open_flags_abbrev(struct tk_dec *d, uint64_t v)
 {
 	tk_xlat_val(d->out, &tk_xlat_open_access, (int64_t)(v & O_ACCMODE), d->opt->xstyle, false);
 	if (v & ~(uint64_t)O_ACCMODE) {
 		sb_addc(d->out, '|');
 		tk_xlat_flags(d->out, &tk_xlat_open_flags, (uint32_t)v & ~(uint32_t)O_ACCMODE, d->opt->xstyle);
 	}
+}
+
+static void fmt_open_flags_v(struct tk_dec *d, uint64_t v)
+{
+	composite(d, (uint32_t)v, open_flags_abbrev);
 }
 
 static void fmt_open_flags(struct tk_dec *d, int i)
@@ -111,10 +139,8 @@ static bool mremap_fixed(const struct tk_syscall *sc)
 	return sc->args[3] & 2 /* MREMAP_FIXED */;
 }
 
-static void fmt_mmap_flags(struct tk_dec *d, int i)
+static void mmap_flags_abbrev(struct tk_dec *d, uint64_t v)
 {
-	uint64_t v = (uint32_t)d->sc->args[i];
-
 	tk_xlat_val(d->out, &tk_xlat_map_types, (int64_t)(v & 0xf), d->opt->xstyle, false);
 	if (v & ~0xfULL) {
 		sb_addc(d->out, '|');
@@ -122,7 +148,12 @@ static void fmt_mmap_flags(struct tk_dec *d, int i)
 	}
 }
 
-static void fmt_clone_flags_v(struct tk_dec *d, uint64_t fl)
+static void fmt_mmap_flags(struct tk_dec *d, int i)
+{
+	composite(d, (uint32_t)d->sc->args[i], mmap_flags_abbrev);
+}
+
+static void clone_flags_abbrev(struct tk_dec *d, uint64_t fl)
 {
 	uint64_t sig = fl & 0xff;
 
@@ -141,6 +172,11 @@ static void fmt_clone_flags_v(struct tk_dec *d, uint64_t fl)
 	} else if (!(fl & ~0xffULL)) {
 		sb_addc(d->out, '0');
 	}
+}
+
+static void fmt_clone_flags_v(struct tk_dec *d, uint64_t fl)
+{
+	composite(d, fl, clone_flags_abbrev);
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls) on x86_64; strace names the arguments */
@@ -248,15 +284,18 @@ static void fmt_statx_flags(struct tk_dec *d, int i)
 		tk_xlat_flags(d->out, &tk_xlat_statx_at_flags, v, d->opt->xstyle);
 }
 
-static void fmt_sock_type(struct tk_dec *d, int i)
+static void sock_type_abbrev(struct tk_dec *d, uint64_t v)
 {
-	uint64_t v = (uint32_t)d->sc->args[i];
-
 	tk_xlat_val(d->out, &tk_xlat_socket_types, (int64_t)(v & 0xf), d->opt->xstyle, false);
 	if (v & ~0xfULL) {
 		sb_addc(d->out, '|');
 		tk_xlat_flags(d->out, &tk_xlat_socket_type_flags, v & ~0xfULL, d->opt->xstyle);
 	}
+}
+
+static void fmt_sock_type(struct tk_dec *d, int i)
+{
+	composite(d, (uint32_t)d->sc->args[i], sock_type_abbrev);
 }
 
 static void fmt_sock_proto(struct tk_dec *d, int i)

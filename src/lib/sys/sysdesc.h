@@ -214,6 +214,8 @@ struct tk_dec {
 	const struct tk_sysdesc *desc;
 	struct strbuf *out;
 	bool exiting;	/* decoding at exit (ret valid) */
+	/* optional: where each argument's text starts and ends in out ([2*i], [2*i+1]; -1 = not shown) */
+	long *spans;
 	bool failed;	/* the call failed: exit-time memory is not shown, the address is */
 };
 
