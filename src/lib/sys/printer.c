@@ -467,7 +467,7 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	t->sc.mono_exit = sc->mono_exit;
 	if (p->o->summary)
 		tk_summary_add(p->sum, sc->nr, sc->mono_exit - t->sc.mono_enter, failed);
-	if !events_on(p)
+	if (!events_on(p))
 		return;
 	if (!status_shown(p, failed ? TK_STATUS_FAILED : TK_STATUS_SUCCESSFUL)) {
 		t->pending = false;
@@ -564,7 +564,7 @@ static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, 
 		return;
 	t->in_syscall = false;
 	/* strace -c leaves calls that never returned (exit_group) out of its table */
-	if !events_on(p)
+	if (!events_on(p))
 		return;
 	if (!status_shown(p, TK_STATUS_UNFINISHED))
 		return;
