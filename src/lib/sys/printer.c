@@ -638,25 +638,47 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 void tk_printer_task_rename(struct tk_printer *p, int old_tid, int tid)
 {
 	struct task *o = find(p, old_tid), *t;
+	struct strbuf *sb = &p->out;
+	bool was_pending;
 
 	if (!o || old_tid == tid)
 		return;
-	t = get(p, tid);
+	was_pending = o->pending;
+	if (o->pending && lines_on(p)) {
+		interrupt_pending(p, old_tid);
+		sb_addf(&o->line, " <pid changed to %d ...>\n", tid);
+		emit(p, old_tid, sb_str(&o->line), o->line.len);
+		sb_reset(&o->line);
+		o->pending = false;
+		if (p->pending_tid == old_tid)
+			p->pending_tid = 0;
+	}
+	t = find(p, tid);
+	if (t && lines_on(p)) {
+		/* the old leader is gone; its in-flight call never returns (strace says it this way) */
+		interrupt_pending(p, -1);
+		t->in_syscall = false;
+		t->pending = false;
+	}
+	if (!t)
+		t = get(p, tid);
 	if (!t)
 		return;
-	/* the leader's own unfinished syscall never returns: strace drops it the same way */
 	t->in_syscall = o->in_syscall;
 	t->shown = o->shown;
 	t->sc = o->sc;
 	t->sc.tid = tid;
 	t->next_arg = o->next_arg;
-	t->interrupted = o->interrupted || o->pending;
-	if (o->pending) {
-		interrupt_pending(p, -1);
-	}
+	t->interrupted = o->interrupted || was_pending;
+	memcpy(t->spans, o->spans, sizeof(t->spans));
 	sb_reset(&t->line);
-	t->pending = false;
 	drop(p, old_tid);
+	if (lines_on(p) && p->o->quiet < 2) {
+		sb_reset(sb);
+		leader(p, sb, tid, t->sc.ts_enter, t->sc.mono_enter);
+		sb_addf(sb, "+++ superseded by execve in pid %d +++\n", old_tid);
+		emit(p, tid, sb_str(sb), sb->len);
+	}
 }
 
 void tk_printer_task_detach(struct tk_printer *p, int tid)
