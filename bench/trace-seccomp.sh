@@ -3,7 +3,7 @@
 # bare, under `tracekit trace` (ptrace backend) and under strace, interleaved in one run; median
 # wall time of RUNS runs each, printed with ratios to bare. Then the same with `-e trace=openat`,
 # with and without the seccomp-bpf prefilter, to show what the prefilter saves: syscalls nobody
-# asked for never stop the tracee.
+# asked for never stop the tracee. (strace's --seccomp-bpf only works with -f, so it gets -f.)
 # (bench/trace-overhead.sh compares the eBPF backend, ptrace, strace and perf trace on full traces.)
 #   B=build bench/trace-seccomp.sh        (TRACE_BENCH_RUNS=3 TRACE_BENCH_COUNT=200000)
 set -euo pipefail
@@ -35,7 +35,7 @@ declare -A CASES=(
 	[tracekit_openat]="$TK trace --backend ptrace -e trace=openat -o /dev/null -- ${WORK[*]}"
 	[tracekit_openat_noseccomp]="$TK trace --backend ptrace --no-seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
 	[strace_openat]="strace -e trace=openat -o /dev/null -- ${WORK[*]}"
-	[strace_openat_seccomp]="strace --seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
+	[strace_openat_seccomp]="strace -f --seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
 )
 ORDER=(bare tracekit strace tracekit_openat tracekit_openat_noseccomp strace_openat strace_openat_seccomp)
 

@@ -13,7 +13,7 @@
 #include "lib/sys/printer.h"
 
 static const char *const trace_usage[] = {
-	"tracekit trace [-fCcqrTtvyZz] [-e EXPR]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
+	"tracekit trace [-fCcqrTtvwyZz] [-e EXPR]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
 	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
 	NULL,
@@ -33,6 +33,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'c', "summary-only", NULL, "count time, calls and errors per syscall; print a table" },
 	{ 'C', "summary", NULL, "like -c, and print the lines too" },
 	{ 'S', "summary-sort-by", "SORT", "sort -c by time, calls, errors, name or nothing" },
+	{ 'w', "summary-wall-clock", NULL, "-c sums wall time in syscalls (default: system time)" },
 	{ 'y', "decode-fds", NULL, "show the path behind each file descriptor" },
 	{ 'z', "successful-only", NULL, "show only syscalls that succeeded" },
 	{ 'Z', "failed-only", NULL, "show only syscalls that failed" },
@@ -288,6 +289,9 @@ int cmd_trace(int argc, char **argv)
 				return cmd_usage_err("trace", "invalid sort key '%s': want time, calls, errors, name or nothing",
 						     optarg);
 			}
+			break;
+		case 'w':
+			o.summary_wall = true;
 			break;
 		case 'y':
 			o.fmt.fd_paths = true;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -28,6 +29,7 @@
 
 struct ptask {
 	int tid;
+	uint64_t stime;	     /* system time in the rusage of the last stop, ns */
 	bool used;
 	bool in_syscall;     /* between an entry (or seccomp) stop and its exit stop */
 	bool hide;	     /* the started child before its execve: tracekit's own set-up */
@@ -42,6 +44,7 @@ struct ptracer {
 	size_t ntasks, cap;
 	int live;
 	bool seccomp;
+	bool have_rusage;
 	unsigned long options;
 };
 
@@ -239,9 +242,11 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 		memset(&k->sc, 0, sizeof(k->sc));
 		k->sc.tid = k->tid;
 		k->sc.nr = nr;
+		k->sc.sp = info.stack_pointer;
 		for (i = 0; i < 6; i++)
 			k->sc.args[i] = args[i];
 		now(&k->sc.ts_enter, &k->sc.mono_enter);
+		k->sc.stime_enter = k->stime;
 		k->in_syscall = true;
 		k->seccomp_entry = info.op == PTRACE_SYSCALL_INFO_SECCOMP;
 		if (k->hide && (nr == __NR_execve || nr == __NR_execveat))
@@ -254,6 +259,8 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 		k->in_syscall = false;
 		k->sc.ret = info.exit.rval;
 		now(&k->sc.ts_exit, &k->sc.mono_exit);
+		k->sc.stime_exit = k->stime;
+		k->sc.has_stime = t->have_rusage;
 		if (!k->hide)
 			tk_printer_exit(t->env->printer, &k->sc, &mem);
 		k->seccomp_entry = false;
@@ -270,8 +277,8 @@ static void note(struct ptracer *t, const char *fmt, int pid)
 	t->env->note(t->env->note_ctx, msg);
 }
 
-/* One waitpid result. */
-static void handle(struct ptracer *t, int tid, int status)
+/* One wait4 result (ru: the tracee's usage at this stop). */
+static void handle(struct ptracer *t, int tid, int status, const struct rusage *ru)
 {
 	struct ptask *k = task_find(t, tid);
 	uint64_t real, mono;
@@ -296,6 +303,7 @@ static void handle(struct ptracer *t, int tid, int status)
 	}
 	if (!WIFSTOPPED(status))
 		return;
+	k->stime = (uint64_t)ru->ru_stime.tv_sec * 1000000000ull + (uint64_t)ru->ru_stime.tv_usec * 1000ull;
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
 	if (sig == (SIGTRAP | 0x80)) {
@@ -569,7 +577,9 @@ static int ptrace_run(struct tk_trace_env *env)
 			return r;
 		}
 	}
+	t.have_rusage = true;
 	while (t.live > 0) {
+		struct rusage ru;
 		int status;
 		pid_t tid;
 
@@ -583,13 +593,14 @@ static int ptrace_run(struct tk_trace_env *env)
 				break;
 			}
 		}
-		tid = waitpid(-1, &status, __WALL);
+		/* wait4 for the rusage: strace -c sums the tracee's system time, not wall time */
+		tid = wait4(-1, &status, __WALL, &ru);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		handle(&t, tid, status);
+		handle(&t, tid, status, &ru);
 	}
 	free(t.tasks);
 	return 0;

@@ -465,8 +465,13 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	t->sc.ret = sc->ret;
 	t->sc.ts_exit = sc->ts_exit;
 	t->sc.mono_exit = sc->mono_exit;
-	if (p->o->summary)
-		tk_summary_add(p->sum, sc->nr, sc->mono_exit - t->sc.mono_enter, failed);
+	if (p->o->summary) {
+		uint64_t ns = sc->mono_exit - t->sc.mono_enter;
+
+		if (!p->o->summary_wall && sc->has_stime)
+			ns = sc->stime_exit >= sc->stime_enter ? sc->stime_exit - sc->stime_enter : 0;
+		tk_summary_add(p->sum, sc->nr, ns, failed);
+	}
 	if (!events_on(p))
 		return;
 	if (!status_shown(p, failed ? TK_STATUS_FAILED : TK_STATUS_SUCCESSFUL)) {

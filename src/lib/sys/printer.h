@@ -26,6 +26,7 @@ struct tk_trace_opts {
 	bool show_duration;	     /* -T */
 	int summary;		     /* -c: 1 (table only); -C: 2 (lines and table) */
 	enum tk_summary_sort sortby; /* -S */
+	bool summary_wall;	     /* -w: -c sums wall time between entry and exit, not system time */
 	int quiet;		     /* -q: attach/detach messages; -qq: exit lines too */
 	bool json;		     /* --json */
 	int seccomp;		     /* -1 auto (on when it saves stops), 0 off, 1 on */

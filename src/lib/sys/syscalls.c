@@ -818,6 +818,23 @@ static void fmt_msghdr(struct tk_dec *d, int i)
 	sb_addc(d->out, '}');
 }
 
+/* rt_sigreturn({mask=[...]}): the mask the frame restores. x86_64's handler returned with `ret`,
+ * popping the frame's pretcode, so the stack pointer is at its struct ucontext, whose uc_sigmask
+ * follows uc_flags, uc_link, uc_stack and the 256-byte sigcontext. */
+static void fmt_sigreturn(struct tk_dec *d, int i)
+{
+	uint64_t mask;
+
+	(void)i;
+	if (!d->sc->sp || d->mem->ops->read(d->mem->ctx, d->sc->tid, d->sc->sp + 8 + 8 + 24 + 256, &mask, 8)) {
+		sb_adds(d->out, "{mask=?}");
+		return;
+	}
+	sb_adds(d->out, "{mask=");
+	tk_fmt_sigset(d->out, &mask, 8);
+	sb_addc(d->out, '}');
+}
+
 static void fmt_wait_status_out(struct tk_dec *d, int i)
 {
 	if (d->sc->ret <= 0)
@@ -973,7 +990,7 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	/* signals */
 	SYS4(rt_sigaction, S, R_INT, SIG, ST_IN(SIGACTION, 32), ST_OUT(SIGACTION, 32), ULONG),
 	SYS4(rt_sigprocmask, S, R_INT, XVAL(sigprocmask_how), SIGSET_IN(3), SIGSET_OUT(3), ULONG),
-	SYS0(rt_sigreturn, S, R_INT),
+	SYS1(rt_sigreturn, S, R_INT, CUSTOM(fmt_sigreturn, 8)),
 	SYS2(sigaltstack, S, R_INT, ST_IN(STACK, 24), ST_OUT(STACK, 24)),
 	SYS2(rt_sigsuspend, S, R_INT, SIGSET_IN(1), ULONG),
 	SYS2(rt_sigpending, S, R_INT, SIGSET_OUT(1), ULONG),

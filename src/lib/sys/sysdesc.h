@@ -61,6 +61,11 @@ struct tk_syscall {
 	uint64_t ts_enter; /* CLOCK_REALTIME, ns */
 	uint64_t ts_exit;  /* CLOCK_REALTIME, ns; 0 at entry */
 	uint64_t mono_enter, mono_exit; /* CLOCK_MONOTONIC, ns: -T, -r and -c durations */
+	uint64_t sp;	   /* user stack pointer at entry (rt_sigreturn's frame); 0 unknown */
+	/* system CPU time of the tracee at entry and exit, ns, when the backend knows it (ptrace: the
+	 * rusage wait4 returns); strace -c sums this difference unless -w asks for wall time */
+	uint64_t stime_enter, stime_exit;
+	bool has_stime;
 };
 
 /* ---- 2. declarations ---------------------------------------------------------------------- */
