@@ -470,15 +470,21 @@ int cmd_trace(int argc, char **argv)
 		sa.sa_handler = on_stop;
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
-		if (o.argv) {
-			/* the terminal's Ctrl-C reaches the command too; its fate decides ours */
-			signal(SIGINT, SIG_IGN);
-			signal(SIGQUIT, SIG_IGN);
-		} else {
-			sigaction(SIGINT, &sa, NULL);
-			sigaction(SIGQUIT, &sa, NULL);
+		static const int ignored[] = { SIGINT, SIGQUIT, SIGPIPE };
+		size_t k;
+
+		for (k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++) {
+			struct sigaction old;
+			int s = ignored[k];
+
+			/* the command gets back what we had, not our SIG_IGN */
+			if (!sigaction(s, NULL, &old) && old.sa_handler != SIG_IGN)
+				env.child_sigdfl |= 1ULL << (s - 1);
+			if (s == SIGPIPE || o.argv)
+				signal(s, SIG_IGN); /* Ctrl-C reaches the command too; its fate decides ours */
+			else
+				sigaction(s, &sa, NULL);
 		}
-		signal(SIGPIPE, SIG_IGN);
 	}
 	r = be->run(&env);
 	if (r && env.not_started && auto_backend) {

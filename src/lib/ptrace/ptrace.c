@@ -472,6 +472,11 @@ static int start_child(struct ptracer *t, char *const argv[], const char *path)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		int sig;
+
+		for (sig = 1; sig <= 64; sig++)
+			if (t->env->child_sigdfl >> (sig - 1) & 1)
+				signal(sig, SIG_DFL);
 		raise(SIGSTOP);
 		if (t->seccomp && install_seccomp(&t->o->filter))
 			_exit(126);

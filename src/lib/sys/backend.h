@@ -21,6 +21,9 @@ struct tk_trace_env {
 	int exit_status; /* wait status of the started command; -1 when none was started */
 	int main_pid;	 /* the started command's pid, 0 with -p */
 	bool not_started; /* run() failed before touching any task: another backend may try */
+	/* signals (bit sig - 1) the command set to SIG_IGN for itself that the traced command must get
+	 * back as SIG_DFL: an ignored disposition would survive execve */
+	uint64_t child_sigdfl;
 };
 
 struct tk_trace_backend {
