@@ -13,7 +13,7 @@ check_prog() {
 	if [ "${2:-}" = strace ]; then
 		strace -e trace="$set" -o "$out" -- "$prog" > "$exp"
 	else
-		tk trace -e trace="$set" -o "$out" -- "$prog" > "$exp"
+		tk trace --backend ptrace -e trace="$set" -o "$out" -- "$prog" > "$exp"
 	fi
 	n=$(($(wc -l < "$exp") - 1))
 	first=$(head -1 "$exp")

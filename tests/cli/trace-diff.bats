@@ -41,7 +41,7 @@ PY
 compare() {
 	local sorted=$1
 	shift
-	tk trace -o "$BATS_TEST_TMPDIR/tk" "$@" > /dev/null
+	tk trace --backend ptrace -o "$BATS_TEST_TMPDIR/tk" "$@" > /dev/null
 	strace -o "$BATS_TEST_TMPDIR/st" "$@" > /dev/null
 	norm "$BATS_TEST_TMPDIR/tk" ${sorted/ordered/} > "$BATS_TEST_TMPDIR/tk.n"
 	norm "$BATS_TEST_TMPDIR/st" ${sorted/ordered/} > "$BATS_TEST_TMPDIR/st.n"
@@ -74,7 +74,7 @@ compare() {
 }
 
 @test "diff vs strace: -c counts the same reads and writes for dd" {
-	tk trace -c -o "$BATS_TEST_TMPDIR/tk" dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null
+	tk trace --backend ptrace -c -o "$BATS_TEST_TMPDIR/tk" dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null
 	strace -c -o "$BATS_TEST_TMPDIR/st" dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null
 	for s in read write; do
 		tk=$(awk -v s=$s '$NF == s { print $4 }' "$BATS_TEST_TMPDIR/tk")

@@ -4,7 +4,7 @@
 load helpers
 
 @test "-f: children get [pid N] prefixes and their own exit lines" {
-	run tk trace -f -e trace=execve,exit_group -- sh -c 'true; echo hi | cat'
+	run tk trace --backend ptrace -f -e trace=execve,exit_group -- sh -c 'true; echo hi | cat'
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -Eq '^\[pid +[0-9]+\] execve\("/usr/bin/cat", \["cat"\]'
 	[ "$(echo "$output" | grep -Ec '^(\[pid +[0-9]+\] )?\+\+\+ exited with 0 \+\+\+$')" -ge 3 ]
@@ -12,13 +12,13 @@ load helpers
 }
 
 @test "-f -o FILE: every line starts with the pid" {
-	tk trace -f -o "$BATS_TEST_TMPDIR/out" -e trace=execve -- sh -c 'echo hi | cat' > /dev/null
+	tk trace --backend ptrace -f -o "$BATS_TEST_TMPDIR/out" -e trace=execve -- sh -c 'echo hi | cat' > /dev/null
 	! grep -Ev '^[0-9]+ +' "$BATS_TEST_TMPDIR/out"
 	[ "$(grep -c execve "$BATS_TEST_TMPDIR/out")" -ge 2 ]
 }
 
 @test "-ff -o PREFIX: one file per process, each ending with its exit" {
-	tk trace -ff -o "$BATS_TEST_TMPDIR/pp" -e trace=execve,exit_group -- sh -c 'echo hi | cat' > /dev/null
+	tk trace --backend ptrace -ff -o "$BATS_TEST_TMPDIR/pp" -e trace=execve,exit_group -- sh -c 'echo hi | cat' > /dev/null
 	n=0
 	for f in "$BATS_TEST_TMPDIR"/pp.*; do
 		[ "$(tail -1 "$f")" = "+++ exited with 0 +++" ]
@@ -31,7 +31,7 @@ load helpers
 @test "-p: attach to a running process, Ctrl-C detaches and leaves it running" {
 	sleep 30 &
 	victim=$!
-	"$TRACEKIT" trace -p "$victim" -o "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	"$TRACEKIT" trace --backend ptrace -p "$victim" -o "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
 	tracer=$!
 	sleep 0.5
 	kill -INT "$tracer"
@@ -48,52 +48,52 @@ load helpers
 }
 
 @test "-t -tt -ttt -r -T: stamps and durations in strace's formats" {
-	run tk trace -t -e trace=close -- true
+	run tk trace --backend ptrace -t -e trace=close -- true
 	echo "$output" | grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2} close\('
-	run tk trace -tt -T -e trace=close -- true
+	run tk trace --backend ptrace -tt -T -e trace=close -- true
 	echo "$output" | grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} close\([0-9]+\) += 0 <[0-9]+\.[0-9]{6}>$'
-	run tk trace -ttt -e trace=close -- true
+	run tk trace --backend ptrace -ttt -e trace=close -- true
 	echo "$output" | grep -Eq '^[0-9]{10}\.[0-9]{6} close\('
-	run tk trace -r -e trace=close -- true
+	run tk trace --backend ptrace -r -e trace=close -- true
 	echo "$output" | grep -Eq '^ +[0-9]+\.[0-9]{6} close\('
 }
 
 @test "-y: descriptors show their paths" {
-	run tk trace -y -e trace=read -- cat /etc/hostname
+	run tk trace --backend ptrace -y -e trace=read -- cat /etc/hostname
 	echo "$output" | grep -Eq '^read\([0-9]+</etc/hostname>, '
 }
 
 @test "-z and -Z: only successful, only failed calls" {
-	run tk trace -z -e trace=openat -- cat /nonexistent/x
+	run tk trace --backend ptrace -z -e trace=openat -- cat /nonexistent/x
 	! echo "$output" | grep -q ENOENT
 	echo "$output" | grep -Eq '= [0-9]+$'
-	run tk trace -Z -e trace=openat -- cat /nonexistent/x
+	run tk trace --backend ptrace -Z -e trace=openat -- cat /nonexistent/x
 	echo "$output" | grep -q '"/nonexistent/x", O_RDONLY) = -1 ENOENT'
 	! echo "$output" | grep -Eq ' = [0-9]+$'
 }
 
 @test "-q and -qq: no attach notes; no exit lines" {
-	run tk trace -q -f -e trace=none -- sh -c 'true | true'
+	run tk trace --backend ptrace -q -f -e trace=none -- sh -c 'true | true'
 	! echo "$output" | grep -q attached
-	run tk trace -qq -e trace=none -- true
+	run tk trace --backend ptrace -qq -e trace=none -- true
 	[ -z "$output" ]
 }
 
 @test "-s: strings cut at N bytes with ..." {
-	run tk trace -s 4 -e trace=write -- sh -c 'echo abcdefgh >/dev/null'
+	run tk trace --backend ptrace -s 4 -e trace=write -- sh -c 'echo abcdefgh >/dev/null'
 	echo "$output" | grep -Eq '^write\(1, "abcd"\.\.\., 9\) += 9$'
 }
 
 @test "-e signal= and -e status=: hide signals, pick results" {
-	run tk trace -e signal=none -e trace=kill -- sh -c 'kill -USR1 $$ 2>/dev/null; true'
+	run tk trace --backend ptrace -e signal=none -e trace=kill -- sh -c 'kill -USR1 $$ 2>/dev/null; true'
 	! echo "$output" | grep -q -- '--- SIGUSR1'
-	run tk trace -e status=failed -e trace=openat -- cat /nonexistent/y
+	run tk trace --backend ptrace -e status=failed -e trace=openat -- cat /nonexistent/y
 	echo "$output" | grep -q '/nonexistent/y'
 	! echo "$output" | grep -Eq ' = [0-9]+$'
 }
 
 @test "--json: one parseable object per syscall, signal and exit; -c gives one summary" {
-	tk trace -f --json -e trace=openat,kill -o "$BATS_TEST_TMPDIR/j" -- sh -c 'cat /nonexistent/z 2>/dev/null; kill -USR2 $$' || true
+	tk trace --backend ptrace -f --json -e trace=openat,kill -o "$BATS_TEST_TMPDIR/j" -- sh -c 'cat /nonexistent/z 2>/dev/null; kill -USR2 $$' || true
 	python3 - "$BATS_TEST_TMPDIR/j" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
@@ -104,19 +104,19 @@ assert all({"ts", "pid", "syscall", "args", "ret"} <= o.keys() for o in sc)
 assert any(o["type"] == "signal" and o["signal"] == "SIGUSR2" for o in objs)
 assert objs[-1]["type"] == "exit" and objs[-1]["killed_by"] == "SIGUSR2"
 PY
-	run tk trace --json -c -- true
+	run tk trace --backend ptrace --json -c -- true
 	[ "${#lines[@]}" -eq 1 ]
 	echo "$output" | python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["type"]=="summary" and o["calls"]>10'
 }
 
 @test "group-stop: a stopped child stays stopped for its parent until SIGCONT" {
-	run timeout 20 "$TRACEKIT" trace -f -e trace=none -- "$PROGS/stopcont"
+	run timeout 20 "$TRACEKIT" trace --backend ptrace -f -e trace=none -- "$PROGS/stopcont"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -q 'si_code=CLD_STOPPED'
 }
 
 @test "exec from a non-leader thread: strace's pid-changed lines, clean exit" {
-	run timeout 20 "$TRACEKIT" trace -f -e trace=execve -- "$PROGS/thread_exec"
+	run timeout 20 "$TRACEKIT" trace --backend ptrace -f -e trace=execve -- "$PROGS/thread_exec"
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -Eq '^\[pid +[0-9]+\] execve\("/bin/true", \["true"\], 0x[0-9a-f]+ /\* [0-9]+ vars \*/ <pid changed to [0-9]+ \.\.\.>$'
 	echo "$output" | grep -q '^+++ superseded by execve in pid [0-9]*'
