@@ -3,7 +3,8 @@
 # bare, under `tracekit trace` (ptrace backend) and under strace, interleaved in one run; median
 # wall time of RUNS runs each, printed with ratios to bare. Then the same with `-e trace=openat`,
 # with and without the seccomp-bpf prefilter, to show what the prefilter saves: syscalls nobody
-# asked for never stop the tracee. (strace's --seccomp-bpf only works with -f, so it gets -f.)
+# asked for never stop the tracee. The prefilter needs -f (a child not followed would inherit a
+# filter with no tracer behind it), in tracekit as in strace, so the openat runs use -f.
 # (bench/trace-overhead.sh compares the eBPF backend, ptrace, strace and perf trace on full traces.)
 #   B=build bench/trace-seccomp.sh        (TRACE_BENCH_RUNS=3 TRACE_BENCH_COUNT=200000)
 set -euo pipefail
@@ -32,8 +33,8 @@ declare -A CASES=(
 	[bare]="${WORK[*]}"
 	[tracekit]="$TK trace --backend ptrace -o /dev/null -- ${WORK[*]}"
 	[strace]="strace -o /dev/null -- ${WORK[*]}"
-	[tracekit_openat]="$TK trace --backend ptrace -e trace=openat -o /dev/null -- ${WORK[*]}"
-	[tracekit_openat_noseccomp]="$TK trace --backend ptrace --no-seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
+	[tracekit_openat]="$TK trace --backend ptrace -f -e trace=openat -o /dev/null -- ${WORK[*]}"
+	[tracekit_openat_noseccomp]="$TK trace --backend ptrace -f --no-seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
 	[strace_openat]="strace -e trace=openat -o /dev/null -- ${WORK[*]}"
 	[strace_openat_seccomp]="strace -f --seccomp-bpf -e trace=openat -o /dev/null -- ${WORK[*]}"
 )

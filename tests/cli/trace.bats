@@ -17,8 +17,8 @@ load helpers
 	[[ "$output" == *"+++ killed by SIGKILL +++"* ]]
 }
 
-@test "trace: -e trace=openat,close shows only those, with the seccomp prefilter" {
-	run tk trace --backend ptrace -e trace=openat,close -- cat /dev/null
+@test "trace: -f -e trace=openat,close shows only those, with the seccomp prefilter" {
+	run tk trace --backend ptrace -f -e trace=openat,close -- cat /dev/null
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -Eq '^openat\(AT_FDCWD, "/dev/null", O_RDONLY\) += [0-9]+$'
 	! echo "$output" | grep -Eq '^(read|mmap|execve)\('
