@@ -1,6 +1,7 @@
 /* Exact output: process and signal syscalls, a signal delivery, a child's exit. */
 #include "sys_expect.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -83,8 +84,30 @@ int main(int argc, char **argv)
 	r = syscall(SYS_setpgid, 0, 0);
 	expect(num(r), "setpgid(0, 0)");
 	pid = fork();
-	if (!pid)
+	if (!pid) {
+		/*
+		 * Exit only once the parent is inside wait4, so SIGCHLD always arrives during it and is
+		 * shown after its return (an earlier exit would put the signal first: a legitimate but
+		 * timing-dependent order). Bounded, in case /proc cannot tell.
+		 */
+		char path[64], buf[32];
+		int i, fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/syscall", (int)getppid());
+		for (i = 0; i < 5000; i++) {
+			fd = open(path, O_RDONLY);
+			buf[0] = 0;
+			if (fd >= 0) {
+				ssize_t n = read(fd, buf, sizeof(buf) - 1);
+				buf[n > 0 ? n : 0] = 0;
+				close(fd);
+			}
+			if (atoi(buf) == SYS_wait4)
+				break;
+			usleep(1000);
+		}
 		_exit(3);
+	}
 	r = syscall(SYS_wait4, pid, &status, 0, NULL);
 	expect(num(r), "wait4(%d, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL)", pid);
 	expect_raw("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=%d, si_uid=%u, si_status=3, "
