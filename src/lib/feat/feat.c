@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 
 #include "lib/feat/feat.h"
+#include "lib/perf/event.h"
 #include "lib/tracefs/mount.h"
 #include "doctor.skel.h"
 #include "doctor_btf.skel.h"
@@ -300,27 +301,12 @@ static enum tk_state probe_graph(struct tk_features *f, struct tk_check *c)
 	return set(c, TK_OK, "listed in available_tracers");
 }
 
-static int perf_open(__u32 type, __u64 config)
-{
-	struct perf_event_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = type;
-	a.config = config;
-	a.disabled = 1;
-	a.exclude_kernel = 1;
-	a.exclude_hv = 1;
-	return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-}
-
 static enum tk_state probe_perf(struct tk_check *c, __u32 type, __u64 config, const char *what)
 {
-	int fd = perf_open(type, config);
+	int err = tk_perf_try_open(type, config);
 
-	if (fd < 0)
-		return set(c, TK_NO, "perf_event_open(%s) failed: %s", what, strerror(errno));
-	close(fd);
+	if (err)
+		return set(c, TK_NO, "perf_event_open(%s) failed: %s", what, strerror(-err));
 	return set(c, TK_OK, "perf_event_open(%s) works", what);
 }
 

@@ -330,7 +330,7 @@ int tk_perf_online_cpus(int *cpus, int max)
 	return n;
 }
 
-static bool can_open(uint32_t type, uint64_t config)
+int tk_perf_try_open(uint32_t type, uint64_t config)
 {
 	struct perf_event_attr a;
 	int fd;
@@ -344,9 +344,9 @@ static bool can_open(uint32_t type, uint64_t config)
 	a.exclude_hv = 1;
 	fd = tk_perf_open(&a, 0, -1, -1);
 	if (fd < 0)
-		return false;
+		return fd;
 	close(fd);
-	return true;
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -418,10 +418,10 @@ int tk_perf_list_events(tk_perf_list_cb cb, void *ctx)
 	size_t i, id, op, res;
 
 	for (i = 0; i < N(hw_events); i++)
-		if (cb(ctx, hw_events[i].name, TK_EV_HARDWARE, can_open(PERF_TYPE_HARDWARE, hw_events[i].config)))
+		if (cb(ctx, hw_events[i].name, TK_EV_HARDWARE, !tk_perf_try_open(PERF_TYPE_HARDWARE, hw_events[i].config)))
 			return 0;
 	for (i = 0; i < N(sw_events); i++)
-		if (cb(ctx, sw_events[i].name, TK_EV_SOFTWARE, can_open(PERF_TYPE_SOFTWARE, sw_events[i].config)))
+		if (cb(ctx, sw_events[i].name, TK_EV_SOFTWARE, !tk_perf_try_open(PERF_TYPE_SOFTWARE, sw_events[i].config)))
 			return 0;
 	for (id = 0; id < N(cache_ids); id++)
 		for (op = 0; op < N(cache_ops); op++)
@@ -429,7 +429,7 @@ int tk_perf_list_events(tk_perf_list_cb cb, void *ctx)
 				struct perf_event_attr a = { .type = PERF_TYPE_HW_CACHE };
 				a.config = id | op << 8 | res << 16;
 				tk_perf_event_name(&a, buf, sizeof(buf));
-				if (cb(ctx, buf, TK_EV_CACHE, can_open(a.type, a.config)))
+				if (cb(ctx, buf, TK_EV_CACHE, !tk_perf_try_open(a.type, a.config)))
 					return 0;
 			}
 	return list_tracepoints(cb, ctx);

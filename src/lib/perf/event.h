@@ -21,6 +21,11 @@ const char *tk_perf_event_name(const struct perf_event_attr *a, char *buf, size_
 
 /* perf_event_open(2) with O_CLOEXEC: an fd or -errno. */
 int tk_perf_open(struct perf_event_attr *a, pid_t pid, int cpu, int group_fd);
+/*
+ * Can this process count (type, config) on itself, user space only? Opens and closes a disabled
+ * counter: 0, or -errno (-ENOENT where the PMU lacks the event, as with no hardware PMU).
+ */
+int tk_perf_try_open(uint32_t type, uint64_t config);
 
 /* Online CPUs (from /sys/devices/system/cpu/online) into cpus[]; their number or -errno. */
 int tk_perf_online_cpus(int *cpus, int max);
