@@ -551,8 +551,9 @@ int systrace_enter(struct systrace_raw_args *ctx)
 	}
 	asm volatile("%0 &= 0x1ff" : "+r"(nr));	/* < SYSTRACE_NR_MAX, checked above; for the verifier */
 	desc = &sysdesc[nr];
-	if (!(desc->flags & SYSTRACE_SYS_SELECTED)) {
-		st->nr = -1;
+	if (!(desc->flags & SYSTRACE_SYS_SELECTED) &&
+	    (count_only || !(desc->flags & SYSTRACE_SYS_NORETURN))) {
+		st->nr = -1;	/* (an unselected exit still reports the task's end) */
 		return 0;
 	}
 	st->nr = nr;

@@ -29,6 +29,49 @@ teardown() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/bpf")" = "+++ exited with 0 +++" ]
 }
 
+# pids in order of appearance -> P0, P1, ... so two runs' lines compare
+norm_pids() {
+	awk '{ if (match($0, /^[0-9]+ /)) { p = substr($0, 1, RLENGTH - 1)
+		if (!(p in n)) n[p] = "P" k++; $0 = n[p] substr($0, RLENGTH) } print }' "$1"
+}
+
+@test "trace-bpf: -f shows a call another task interrupts as <unfinished ...> and <... resumed>, as ptrace" {
+	require_feature ptrace
+	local be
+	# a thread's read(2) is in flight (the subject waits until /proc says so) when the main
+	# thread's getppid line comes: on both backends, whatever the timing
+	for be in bpf ptrace; do
+		run tk trace --backend "$be" -f -e trace=read,getppid -o "$BATS_TEST_TMPDIR/$be.raw" -- \
+			"$PROGS/unfinished"
+		[ "$status" -eq 0 ]
+		grep -v ELF "$BATS_TEST_TMPDIR/$be.raw" > "$BATS_TEST_TMPDIR/$be.f" || true
+		norm_pids "$BATS_TEST_TMPDIR/$be.f" | sed 's/^\(.*getppid() *= \)[0-9]*$/\1PPID/' > "$BATS_TEST_TMPDIR/$be"
+	done
+	cat "$BATS_TEST_TMPDIR/bpf"
+	[[ "$(sed -n 1p "$BATS_TEST_TMPDIR/bpf")" =~ ^P0\ +read\([0-9]+,\ \ \<unfinished\ \.\.\.\>$ ]]
+	[[ "$(sed -n 2p "$BATS_TEST_TMPDIR/bpf")" =~ ^P1\ +getppid\(\)\ +=\ PPID$ ]]
+	[[ "$(sed -n 3p "$BATS_TEST_TMPDIR/bpf")" =~ ^P0\ +\<\.\.\.\ read\ resumed\>\"x\",\ 1\)\ +=\ 1$ ]]
+	# the thread's end too, though exit is not selected
+	grep -qx 'P0 *+++ exited with 0 +++' "$BATS_TEST_TMPDIR/bpf"
+	diff -u "$BATS_TEST_TMPDIR/ptrace" "$BATS_TEST_TMPDIR/bpf"
+}
+
+@test "trace-bpf: -f reports each child's end though exit_group is not selected, as ptrace" {
+	require_feature ptrace
+	local be script='(cd /; true); cd /tmp; sh -c "cd /; exit 3"; exit 0'
+	for be in bpf ptrace; do
+		# on stderr, where strace writes "[pid N]" only while more than one process is traced
+		tk trace --backend "$be" -f -e trace=chdir -- sh -c "$script" 2> "$BATS_TEST_TMPDIR/$be.raw"
+		grep -v '^tracekit trace: Process' "$BATS_TEST_TMPDIR/$be.raw" | sed -E 's/[0-9]{2,}/N/g' > "$BATS_TEST_TMPDIR/$be"
+	done
+	cat "$BATS_TEST_TMPDIR/bpf"
+	grep -qx '\[pid *N\] +++ exited with 3 +++' "$BATS_TEST_TMPDIR/bpf"
+	# once the children are gone the parent's lines lose their "[pid N]"
+	[ "$(tail -2 "$BATS_TEST_TMPDIR/bpf" | head -1 | cut -c1-13)" = "--- SIGCHLD {" ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/bpf")" = "+++ exited with 0 +++" ]
+	diff -u "$BATS_TEST_TMPDIR/ptrace" "$BATS_TEST_TMPDIR/bpf"
+}
+
 @test "trace-bpf: the trace test corpus runs on eBPF by default, and passes on ptrace too" {
 	require_feature ptrace
 	local f

@@ -46,6 +46,7 @@ struct bpfrun {
 	size_t ntids, captids;
 	bool failed;		/* out of memory while reading: records were dropped */
 	bool started;		/* the tasks we were given are known: new ones are followed ones */
+	bool split;		/* every syscall has an entry record: print entries as they come */
 	struct held_signal *held;
 	size_t nheld, capheld;
 };
@@ -143,9 +144,9 @@ static void show_held_signals(struct bpfrun *b, int tid)
 	b->nheld = j;
 }
 
-/* Deliver one syscall to the printer: entry then exit (exit NULL: it never returns). */
-static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
-		    const struct systrace_rec *exit, size_t xsize)
+/* The entry half of one syscall to the printer: it asks entry-time questions only. */
+static void deliver_enter(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
+			  const struct systrace_rec *exit, size_t xsize)
 {
 	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, false };
 	struct tk_mem mem = { &tk_systrace_mem_ops, &mctx };
@@ -153,17 +154,31 @@ static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t e
 
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
 	know_task(b, sc.tid);
-	/* the printer asks entry-time questions first, then exit-time ones */
-	if (exit)
-		sc.ret = 0, sc.ts_exit = 0, sc.mono_exit = 0;
+	sc.ret = 0, sc.ts_exit = 0, sc.mono_exit = 0;
 	tk_printer_enter(b->env->printer, &sc, &mem);
-	if (!exit)
-		return;
+}
+
+/* Its exit half, after the entry half was delivered (now, or when the entry record came). */
+static void deliver_exit(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
+			 const struct systrace_rec *exit, size_t xsize)
+{
+	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, true };
+	struct tk_mem mem = { &tk_systrace_mem_ops, &mctx };
+	struct tk_syscall sc;
+
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
-	mctx.prefer_exit = true;
 	tk_printer_exit(b->env->printer, &sc, &mem);
 	if (b->nheld)
 		show_held_signals(b, sc.tid);
+}
+
+/* Deliver one whole syscall to the printer: entry then exit (exit NULL: it never returns). */
+static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
+		    const struct systrace_rec *exit, size_t xsize)
+{
+	deliver_enter(b, enter, esize, exit, xsize);
+	if (exit)
+		deliver_exit(b, enter, esize, exit, xsize);
 }
 
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
@@ -221,11 +236,16 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		}
 		if (pending_add(b, rec, size))
 			b->failed = true;
+		else if (b->split)	/* shown now: a line of another task may come before its exit */
+			deliver_enter(b, rec, size, NULL, 0);
 		return 0;
 	}
 	p = pending_find(b, (int)rec->tid);
 	if (p && p->rec->nr == rec->nr) {
-		deliver(b, p->rec, p->size, rec, size);
+		if (b->split)
+			deliver_exit(b, p->rec, p->size, rec, size);
+		else
+			deliver(b, p->rec, p->size, rec, size);
 		pending_drop(b, p);
 	} else {
 		deliver(b, NULL, 0, rec, size);
@@ -366,7 +386,14 @@ static int bpf_run(struct tk_trace_env *env)
 	b.o = o;
 	env->exit_status = -1;
 	env->main_pid = 0;
-	tk_systrace_plan(desc, selected, (void *)o, o->fmt.strsize);
+	/*
+	 * With -f, lines of several tasks interleave: strace shows a call another task's line
+	 * interrupts as "<unfinished ...>" and "<... resumed>", which needs each entry as it happens
+	 * (one record more per call; -f only, since one task's lines never interleave). Not for -a
+	 * (perf trace's whole lines) nor -ff (one file per process).
+	 */
+	b.split = o->follow == 1 && o->summary != 1 && !o->all;
+	tk_systrace_plan(desc, selected, (void *)o, o->fmt.strsize, b.split);
 	cfg.desc = desc;
 	cfg.count = o->summary == 1;
 	cfg.follow = o->follow > 0;

@@ -119,8 +119,35 @@ static bool plan_arg(long nr, const struct tk_argdesc *a, int i, unsigned strsiz
 	}
 }
 
+/*
+ * An input the decoders read again at exit (poll's pollfd array for revents, a struct the call
+ * updates): in split mode it is captured at both ends. Strings, argv and input buffers are not.
+ */
+static bool reread_at_exit(const struct tk_argdesc *a)
+{
+	switch (a->kind) {
+	case TK_ARG_PATH:
+	case TK_ARG_STR:
+	case TK_ARG_STRARR:
+	case TK_ARG_ENVP:
+	case TK_ARG_BUF:
+	case TK_ARG_IOV:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void add_cap(struct systrace_sysdesc *d, const struct systrace_cap *c, __u8 when)
+{
+	if (d->ncaps >= SYSTRACE_MAX_CAPS)
+		return;	/* exit-time reads fall back to the entry capture (lookup below) */
+	d->caps[d->ncaps] = *c;
+	d->caps[d->ncaps++].when = when;
+}
+
 void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, void *ctx), void *ctx,
-		      unsigned strsize)
+		      unsigned strsize, bool split)
 {
 	long nr;
 	int i;
@@ -131,13 +158,17 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 		struct systrace_sysdesc *d = &desc[nr];
 		bool at_entry = nr == SYS_execve || nr == SYS_execveat;
 
-		if (selected && !selected(nr, ctx))
-			continue;
-		d->flags = SYSTRACE_SYS_SELECTED;
-		/* exit and exit_group never return; execve's memory is gone when it does */
+		/*
+		 * exit and exit_group never return: their entry record is all there is, and it
+		 * is sent even when they are not selected, for the task's "+++ exited with N +++"
+		 */
 		if (nr == SYS_exit || nr == SYS_exit_group)
 			d->flags |= SYSTRACE_SYS_ENTRY | SYSTRACE_SYS_NORETURN;
-		if (at_entry)
+		if (selected && !selected(nr, ctx))
+			continue;
+		d->flags |= SYSTRACE_SYS_SELECTED;
+		/* execve's memory is gone when it returns */
+		if (at_entry || split)
 			d->flags |= SYSTRACE_SYS_ENTRY;
 		if (!sd || !tk_sys_decoded(nr))
 			continue;
@@ -146,8 +177,10 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 
 			if (!plan_arg(nr, &sd->args[i], i, strsize, &c))
 				continue;
-			c.when = at_entry ? SYSTRACE_AT_ENTRY : SYSTRACE_AT_EXIT;
-			d->caps[d->ncaps++] = c;
+			if (at_entry || (split && sd->args[i].when == TK_AT_ENTRY))
+				add_cap(d, &c, SYSTRACE_AT_ENTRY);
+			if (!at_entry && (!split || sd->args[i].when == TK_AT_EXIT || reread_at_exit(&sd->args[i])))
+				add_cap(d, &c, SYSTRACE_AT_EXIT);
 		}
 	}
 }
