@@ -168,6 +168,11 @@ prog_ids_of() {
 	grep -Eq '^bpf_same/[0-9]+ pwrite64\([0-9]+, "HE", 2, 0\) += 2$' "$BATS_TEST_TMPDIR/out" ||
 		{ grep -v SIGCHLD "$BATS_TEST_TMPDIR/out"; return 1; }
 	grep -Eq '^sh/[0-9]+ \+\+\+ exited with 0 \+\+\+$' "$BATS_TEST_TMPDIR/out"
+	# --json carries the command name too
+	run tk trace -a --json -e trace=pwrite64 -o "$BATS_TEST_TMPDIR/json" -- sh -c "\"$PROGS/bpf_same\" \"$BATS_TEST_TMPDIR\""
+	[ "$status" -eq 0 ]
+	grep -Eq '^\{"type":"syscall","ts":[0-9.]+,"pid":[0-9]+,"comm":"bpf_same","syscall":"pwrite64",' "$BATS_TEST_TMPDIR/json" ||
+		{ grep pwrite64 "$BATS_TEST_TMPDIR/json"; return 1; }
 }
 
 @test "trace-bpf: --cgroup sees only the tasks of that cgroup" {

@@ -210,6 +210,16 @@ static void emit(struct tk_printer *p, int tid, const char *s, size_t n)
 		fwrite(s, 1, n, f);
 }
 
+/* JSON's "pid", and with -a the task's command name beside it (the text lines' "comm/pid") */
+static void json_pid(struct tk_printer *p, struct json_writer *w, int tid)
+{
+	struct task *t;
+
+	json_kint(w, "pid", tid);
+	if (p->o->all && (t = find(p, tid)) && t->comm[0])
+		json_kstr(w, "comm", t->comm);
+}
+
 /* "[pid  123] " / "123   " and the -t/-tt/-ttt/-r stamp */
 static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts, uint64_t mono)
 {
@@ -408,7 +418,7 @@ static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_s
 	json_obj_begin(&w);
 	json_kstr(&w, "type", "syscall");
 	json_ts(&w, sc->ts_enter);
-	json_kint(&w, "pid", sc->tid);
+	json_pid(p, &w, sc->tid);
 	json_kstr(&w, "syscall", desc && desc->name[0] ? desc->name : "?");
 	json_kint(&w, "nr", sc->nr);
 	json_key(&w, "args");
@@ -544,7 +554,7 @@ void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint6
 		json_obj_begin(&w);
 		json_kstr(&w, "type", "signal");
 		json_ts(&w, ts);
-		json_kint(&w, "pid", tid);
+		json_pid(p, &w, tid);
 		json_kstr(&w, "signal", n ? n : "?");
 		json_kstr(&w, "siginfo", sb_str(&info));
 		json_obj_end(&w);
@@ -613,7 +623,7 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 			json_obj_begin(&w);
 			json_kstr(&w, "type", "exit");
 			json_ts(&w, ts);
-			json_kint(&w, "pid", tid);
+			json_pid(p, &w, tid);
 			if (WIFEXITED(wstatus)) {
 				json_kint(&w, "exit_code", WEXITSTATUS(wstatus));
 			} else if (WIFSIGNALED(wstatus)) {
