@@ -768,6 +768,29 @@ int systrace_fork(void *ctx)
 	return 0;
 }
 
+/*
+ * by_tid, -f: execve from a non-leader thread gives the thread the leader's id (the leader's slot
+ * was cleared when it was killed); the thread's state moves to its new id, so the execve's exit and
+ * all that follows are still traced. (Task storage follows the task itself: nothing to do there.)
+ */
+SEC("raw_tp/sched_process_exec")
+int systrace_exec(struct systrace_raw_args *ctx)
+{
+	__u32 old = (__u32)ctx->args[1], tid = (__u32)bpf_get_current_pid_tgid();
+	struct systrace_task *from, *to;
+
+	if (old == tid)
+		return 0;
+	from = bpf_map_lookup_elem(&task_by_tid, &old);
+	to = bpf_map_lookup_elem(&task_by_tid, &tid);
+	if (!from || !to || from->traced != SYSTRACE_TRACED)
+		return 0;
+	*to = *from;
+	from->traced = SYSTRACE_UNTRACED;
+	from->nr = -1;
+	return 0;
+}
+
 /* by_tid: a task that ends leaves its slot clear for whoever gets its thread id next. */
 SEC("raw_tp/sched_process_exit")
 int systrace_task_exit(void *ctx)

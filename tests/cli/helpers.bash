@@ -20,11 +20,15 @@ require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 }
 
+# Whether doctor finds a kernel feature (a doctor --json key) working.
+feature_ok() {
+	[ "$("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$1']['ok'])")" = True ]
+}
+
 # Skip unless `tracekit doctor` reports a check as usable: require_feature bpf|uprobes|...
 require_feature() {
-	local key=$1 ok
-	ok=$("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$key']['ok'])")
-	[ "$ok" = True ] || skip "kernel feature '$key' unavailable: $("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$key']['detail'])")"
+	local key=$1
+	feature_ok "$key" || skip "kernel feature '$key' unavailable: $("$TRACEKIT" doctor --json | python3 -c "import json,sys; print(json.load(sys.stdin)['checks']['$key']['detail'])")"
 }
 
 # Skip unless a command is on PATH.

@@ -147,6 +147,9 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	} else {
 		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
 	}
+	/* only threads (-f) can execve from a non-leader thread; task storage needs no help */
+	if (!t->by_tid || !cfg->follow || cfg->all)
+		bpf_program__set_autoload(s->progs.systrace_exec, false);
 	bpf_map__set_max_entries(s->maps.scratch, t->ncpus);
 	if (cfg->ring_bytes) {
 		bpf_map__set_max_entries(s->maps.rb, cfg->ring_bytes);

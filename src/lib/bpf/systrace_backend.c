@@ -167,6 +167,7 @@ static void deliver_exit(struct bpfrun *b, const struct systrace_rec *enter, siz
 	struct tk_syscall sc;
 
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
+	sc.tid = (int)exit->tid;	/* not the entry's after an execve from a thread */
 	tk_printer_exit(b->env->printer, &sc, &mem);
 	if (b->nheld)
 		show_held_signals(b, sc.tid);
@@ -181,11 +182,34 @@ static void deliver(struct bpfrun *b, const struct systrace_rec *enter, size_t e
 		deliver_exit(b, enter, esize, exit, xsize);
 }
 
+static bool is_exec(int nr)
+{
+	return nr == SYS_execve || nr == SYS_execveat;
+}
+
+/*
+ * A successful execve's exit under a tid no execve entry is pending for: the call came from a
+ * non-leader thread, which now has the leader's id. Its entry is pending under the thread's old
+ * id, in the same thread group. Returns that old id, or 0.
+ */
+static int exec_from_thread(struct bpfrun *b, const struct systrace_rec *rec)
+{
+	size_t i;
+
+	if (!is_exec(rec->nr) || rec->ret != 0)
+		return 0;
+	for (i = 0; i < b->npend; i++)
+		if (b->pend[i].tid != (int)rec->tid && b->pend[i].rec->tgid == rec->tgid &&
+		    is_exec(b->pend[i].rec->nr))
+			return b->pend[i].tid;
+	return 0;
+}
+
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 {
 	struct bpfrun *b = ctx;
 	struct pending *p;
-	int status;
+	int status, old_tid;
 
 	if (b->o->all) {
 		know_task(b, (int)rec->tid);
@@ -193,6 +217,9 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 	}
 	if (rec->type == SYSTRACE_REC_SIGNAL) {
 		siginfo_t si;
+
+		if (rec->nr == SIGKILL)	/* never reported by ptrace either: the task's end says it */
+			return 0;
 
 		memset(&si, 0, sizeof(si));
 		memcpy(&si, rec->args, sizeof(rec->args));
@@ -241,6 +268,13 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		return 0;
 	}
 	p = pending_find(b, (int)rec->tid);
+	if ((!p || p->rec->nr != rec->nr) && (old_tid = exec_from_thread(b, rec))) {
+		if (p)		/* the old leader's call in flight: it never returns */
+			pending_drop(b, p);
+		p = pending_find(b, old_tid);
+		tk_printer_task_rename(b->env->printer, old_tid, (int)rec->tid);
+		p->tid = (int)rec->tid;
+	}
 	if (p && p->rec->nr == rec->nr) {
 		if (b->split)
 			deliver_exit(b, p->rec, p->size, rec, size);
