@@ -482,6 +482,16 @@ static void fmt_arg(struct tk_dec *d, int i)
 	int64_t len;
 	bool ok;
 
+	if (a->on_restart) {
+		/* interrupted (-ERESTART*): the kernel wrote it, strace shows it though the call failed */
+		int64_t r = d->sc->ret;
+
+		if (d->exiting && (r == -512 || r == -513 || r == -514 || r == -516))
+			tk_fmt_struct(d, i, a->aux, v, a->size);
+		else
+			tk_fmt_ptr(sb, v);
+		return;
+	}
 	if (arg_at_exit(a) && a->kind != TK_ARG_CUSTOM && (d->failed || !d->exiting) &&
 	    a->kind != TK_ARG_INT && a->kind != TK_ARG_UINT && a->kind != TK_ARG_LONG &&
 	    a->kind != TK_ARG_ULONG && a->kind != TK_ARG_HEX) {

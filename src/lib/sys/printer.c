@@ -593,6 +593,9 @@ static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, 
 		leader(p, &t->line, t->tid, ts, mono);
 		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
 	}
+	/* arguments left to show at the exit it never made (not exit_group's: all shown at entry) */
+	if (desc && t->next_arg < desc->nargs)
+		sb_adds(&t->line, " <unfinished ...>");
 	sb_adds(&t->line, ") ");
 	col = t->line.len;
 	if (col < ACOLUMN)

@@ -38,6 +38,7 @@
 #define XHEX(t) A_(XVAL, .xlat = &tk_xlat_##t)
 #define ST_IN(id, sz) A_(STRUCT, .aux = TK_ST_##id, .size = (sz))
 #define ST_OUT(id, sz) A_(STRUCT, .when = TK_AT_EXIT, .aux = TK_ST_##id, .size = (sz))
+#define ST_REM A_(STRUCT, .when = TK_AT_EXIT, .aux = TK_ST_TIMESPEC, .size = 16, .on_restart = 1)
 #define SIGSET_IN(n) A_(SIGSET, .len_arg = (n), .size = 8)
 #define SIGSET_OUT(n) A_(SIGSET, .when = TK_AT_EXIT, .len_arg = (n), .size = 8)
 #define SA_IN(n) A_(SOCKADDR, .len_arg = (n), .size = 128)
@@ -1038,8 +1039,8 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	SYS2(clock_gettime, CL, R_INT, CLOCKID, ST_OUT(TIMESPEC, 16)),
 	SYS2(clock_getres, CL, R_INT, CLOCKID, ST_OUT(TIMESPEC, 16)),
 	SYS2(clock_settime, CL, R_INT, CLOCKID, ST_IN(TIMESPEC, 16)),
-	SYS4(clock_nanosleep, 0, R_INT, CLOCKID, FLAGS32(timer_flags), ST_IN(TIMESPEC, 16), ST_OUT(TIMESPEC, 16)),
-	SYS2(nanosleep, 0, R_INT, ST_IN(TIMESPEC, 16), ST_OUT(TIMESPEC, 16)),
+	SYS4(clock_nanosleep, 0, R_INT, CLOCKID, FLAGS32(timer_flags), ST_IN(TIMESPEC, 16), ST_REM),
+	SYS2(nanosleep, 0, R_INT, ST_IN(TIMESPEC, 16), ST_REM),
 	SYS2(gettimeofday, CL, R_INT, ST_OUT(TIMEVAL, 16), ST_OUT(TIMEZONE, 8)),
 	SYS1(time, CL, R_INT, PTR),
 	SYS1(alarm, 0, R_INT, UINT),

@@ -145,6 +145,11 @@ struct tk_argdesc {
 	uint8_t len_ptr; /* the length argument is a pointer (socklen_t *, int *) */
 	uint8_t aux;	 /* enum tk_struct_id for TK_ARG_STRUCT */
 	uint8_t dec;	 /* XVAL: print unnamed values in decimal */
+	/*
+	 * TK_AT_EXIT memory the kernel writes only when the call is interrupted (-ERESTART*):
+	 * nanosleep's remaining time; otherwise only its address is shown, as strace does
+	 */
+	uint8_t on_restart;
 	uint16_t size;	 /* bytes a STRUCT / CUSTOM argument may read (capture size) */
 	const struct tk_xlat *xlat; /* FLAGS / XVAL table */
 	tk_argfmt_fn *fmt;	    /* CUSTOM formatter */
