@@ -29,6 +29,20 @@ teardown() {
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/bpf")" = "+++ exited with 0 +++" ]
 }
 
+@test "trace-bpf: with -f too (entries captured at entry), both backends print identical text" {
+	require_feature ptrace
+	mkdir "$BATS_TEST_TMPDIR/w"
+	run tk trace --backend bpf -f -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/bpf" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	run tk trace --backend ptrace -f -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/ptrace" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+	[ "$status" -eq 0 ]
+	sed -E 's/^[0-9]+ +//' "$BATS_TEST_TMPDIR/bpf" > "$BATS_TEST_TMPDIR/bpf.n"
+	sed -E 's/^[0-9]+ +//' "$BATS_TEST_TMPDIR/ptrace" > "$BATS_TEST_TMPDIR/ptrace.n"
+	diff -u "$BATS_TEST_TMPDIR/ptrace.n" "$BATS_TEST_TMPDIR/bpf.n"
+	grep -qF '"hello\n", 6)' "$BATS_TEST_TMPDIR/bpf"
+	grep -q 'connect([0-9]*, {sa_family=AF_UNIX, sun_path="no-such-socket"}, 110) = -1 ENOENT' "$BATS_TEST_TMPDIR/bpf"
+}
+
 # pids in order of appearance -> P0, P1, ... so two runs' lines compare
 norm_pids() {
 	awk '{ if (match($0, /^[0-9]+ /)) { p = substr($0, 1, RLENGTH - 1)
@@ -53,7 +67,10 @@ norm_pids() {
 	[[ "$(sed -n 3p "$BATS_TEST_TMPDIR/bpf")" =~ ^P0\ +\<\.\.\.\ read\ resumed\>\"x\",\ 1\)\ +=\ 1$ ]]
 	# the thread's end too, though exit is not selected
 	grep -qx 'P0 *+++ exited with 0 +++' "$BATS_TEST_TMPDIR/bpf"
-	diff -u "$BATS_TEST_TMPDIR/ptrace" "$BATS_TEST_TMPDIR/bpf"
+	# ptrace stops both tasks at each call: which line comes first there depends on the
+	# order the tracer collects the stops, but the same calls are cut and resumed
+	grep -q '<unfinished ...>$' "$BATS_TEST_TMPDIR/ptrace"
+	grep -Eq '^P[01] +<\.\.\. read resumed>"x", 1\) += 1$' "$BATS_TEST_TMPDIR/ptrace"
 }
 
 @test "trace-bpf: -f reports each child's end though exit_group is not selected, as ptrace" {

@@ -21,9 +21,16 @@
 #include "lib/bpf/systrace_sys.h"
 #include "lib/sys/backend.h"
 
-/* An entry record waiting for its exit (execve's: the only syscalls with both). */
+/*
+ * An entry record waiting for its exit: execve's, or with -f (split) every call's. Split entries
+ * are shown only when another task's record comes first (the "<unfinished ...>" case); else the
+ * call is shown whole at its exit, its inputs decoded from the exit's captures, which do not miss
+ * pages the call itself faulted in.
+ */
 struct pending {
 	int tid;
+	bool shown;		/* its entry half went to the printer */
+	uint64_t seq;		/* arrival order */
 	size_t size;
 	struct systrace_rec *rec;
 };
@@ -46,7 +53,9 @@ struct bpfrun {
 	size_t ntids, captids;
 	bool failed;		/* out of memory while reading: records were dropped */
 	bool started;		/* the tasks we were given are known: new ones are followed ones */
-	bool split;		/* every syscall has an entry record: print entries as they come */
+	bool split;		/* every syscall has an entry record (-f) */
+	size_t nunshown;	/* split entries not yet shown */
+	uint64_t seq;
 	struct held_signal *held;
 	size_t nheld, capheld;
 };
@@ -99,6 +108,8 @@ static struct pending *pending_find(struct bpfrun *b, int tid)
 
 static void pending_drop(struct bpfrun *b, struct pending *p)
 {
+	if (b->split && !p->shown)
+		b->nunshown--;
 	free(p->rec);
 	*p = b->pend[--b->npend];
 }
@@ -108,6 +119,8 @@ static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t 
 	struct pending *p = pending_find(b, (int)rec->tid), *grown;
 
 	if (p) {	/* an entry that never saw its exit (the task was killed in execve) */
+		if (b->split && !p->shown)
+			b->nunshown--;
 		free(p->rec);
 	} else {
 		if (b->npend == b->cappend) {
@@ -120,6 +133,7 @@ static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t 
 		p = &b->pend[b->npend++];
 		p->tid = (int)rec->tid;
 	}
+	p->shown = true;	/* until it holds a record */
 	p->rec = malloc(size);
 	if (!p->rec) {
 		pending_drop(b, p);
@@ -127,6 +141,11 @@ static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t 
 	}
 	memcpy(p->rec, rec, size);
 	p->size = size;
+	p->seq = b->seq++;
+	if (b->split) {
+		p->shown = false;
+		b->nunshown++;
+	}
 	return 0;
 }
 
@@ -205,6 +224,25 @@ static int exec_from_thread(struct bpfrun *b, const struct systrace_rec *rec)
 	return 0;
 }
 
+/* Split: the entries of tasks other than tid not shown yet, oldest first, before tid's record. */
+static void show_entries_but(struct bpfrun *b, int tid)
+{
+	struct pending *first;
+	size_t i;
+
+	for (;;) {
+		first = NULL;
+		for (i = 0; i < b->npend; i++)
+			if (!b->pend[i].shown && b->pend[i].tid != tid && (!first || b->pend[i].seq < first->seq))
+				first = &b->pend[i];
+		if (!first)
+			return;
+		first->shown = true;
+		b->nunshown--;
+		deliver_enter(b, first->rec, first->size, NULL, 0);
+	}
+}
+
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 {
 	struct bpfrun *b = ctx;
@@ -215,6 +253,8 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		know_task(b, (int)rec->tid);
 		tk_printer_task_comm(b->env->printer, (int)rec->tid, rec->comm);
 	}
+	if (b->nunshown)
+		show_entries_but(b, (int)rec->tid);
 	if (rec->type == SYSTRACE_REC_SIGNAL) {
 		siginfo_t si;
 
@@ -263,8 +303,6 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		}
 		if (pending_add(b, rec, size))
 			b->failed = true;
-		else if (b->split)	/* shown now: a line of another task may come before its exit */
-			deliver_enter(b, rec, size, NULL, 0);
 		return 0;
 	}
 	p = pending_find(b, (int)rec->tid);
@@ -276,7 +314,7 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		p->tid = (int)rec->tid;
 	}
 	if (p && p->rec->nr == rec->nr) {
-		if (b->split)
+		if (p->shown && b->split)
 			deliver_exit(b, p->rec, p->size, rec, size);
 		else
 			deliver(b, p->rec, p->size, rec, size);
@@ -502,6 +540,8 @@ static int bpf_run(struct tk_trace_env *env)
 		}
 	}
 	tk_systrace_drain(b.st);
+	if (b.nunshown)		/* calls still in flight: the printer knows them as ptrace would */
+		show_entries_but(&b, 0);
 	if (cfg.count)
 		collect_counts(&b);
 	if (child)

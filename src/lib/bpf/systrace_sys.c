@@ -119,25 +119,6 @@ static bool plan_arg(long nr, const struct tk_argdesc *a, int i, unsigned strsiz
 	}
 }
 
-/*
- * An input the decoders read again at exit (poll's pollfd array for revents, a struct the call
- * updates): in split mode it is captured at both ends. Strings, argv and input buffers are not.
- */
-static bool reread_at_exit(const struct tk_argdesc *a)
-{
-	switch (a->kind) {
-	case TK_ARG_PATH:
-	case TK_ARG_STR:
-	case TK_ARG_STRARR:
-	case TK_ARG_ENVP:
-	case TK_ARG_BUF:
-	case TK_ARG_IOV:
-		return false;
-	default:
-		return true;
-	}
-}
-
 static void add_cap(struct systrace_sysdesc *d, const struct systrace_cap *c, __u8 when)
 {
 	if (d->ncaps >= SYSTRACE_MAX_CAPS)
@@ -172,15 +153,24 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 			d->flags |= SYSTRACE_SYS_ENTRY;
 		if (!sd || !tk_sys_decoded(nr))
 			continue;
-		for (i = 0; i < sd->nargs && i < 6 && d->ncaps < SYSTRACE_MAX_CAPS; i++) {
+		/*
+		 * Exit captures first, entry copies (split) with the room left. In split mode inputs
+		 * are read at both ends: the kernel half cannot fault pages in, and a string literal's
+		 * page may be touched first by the call itself. The entry's copy serves only when
+		 * another task's line comes before the exit (and decoders that read an input again
+		 * at exit, poll's revents, read the exit's).
+		 */
+		for (i = 0; i < sd->nargs && i < 6; i++) {
 			struct systrace_cap c;
 
-			if (!plan_arg(nr, &sd->args[i], i, strsize, &c))
-				continue;
-			if (at_entry || (split && sd->args[i].when == TK_AT_ENTRY))
+			if (plan_arg(nr, &sd->args[i], i, strsize, &c))
+				add_cap(d, &c, at_entry ? SYSTRACE_AT_ENTRY : SYSTRACE_AT_EXIT);
+		}
+		for (i = 0; split && !at_entry && i < sd->nargs && i < 6; i++) {
+			struct systrace_cap c;
+
+			if (sd->args[i].when == TK_AT_ENTRY && plan_arg(nr, &sd->args[i], i, strsize, &c))
 				add_cap(d, &c, SYSTRACE_AT_ENTRY);
-			if (!at_entry && (!split || sd->args[i].when == TK_AT_EXIT || reread_at_exit(&sd->args[i])))
-				add_cap(d, &c, SYSTRACE_AT_EXIT);
 		}
 	}
 }

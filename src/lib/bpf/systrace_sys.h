@@ -15,8 +15,9 @@
 /*
  * Fill desc[SYSTRACE_NR_MAX]: syscall nr is selected when selected is NULL or selected(nr, ctx) is
  * true; what to capture comes from tk_sysdesc_get(nr), strings and buffers bounded by strsize (-s).
- * split: every syscall also gets an entry record with its inputs captured at entry, so that the
- * printer sees entry and exit apart, as from ptrace (-f: "<unfinished ...>" / "<... resumed>").
+ * split: every syscall also gets an entry record with its inputs captured at entry (and again at
+ * exit), so that the printer can see entry and exit apart, as from ptrace (-f: "<unfinished ...>" /
+ * "<... resumed>").
  * Otherwise inputs still in memory are read at exit and only execve, exit and exit_group have one.
  */
 void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, void *ctx), void *ctx,
