@@ -21,11 +21,13 @@ const volatile __u8 use_cgroup = 0;	/* --cgroup: only tasks under cgroup_filter[
 const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: failed only (-Z) */
 const volatile char comm_filter[16] = {};
 const volatile __u64 wakeup_bytes = 256 * 1024;
-const volatile __u32 fork_child_off = 20;
-const volatile __u32 siggen_pid_off = 36;	/* signal_generate's pid and result, from its format */
-const volatile __u32 siggen_result_off = 44;
+/*
+ * task_struct.pid, from the kernel's BTF by the user half (one member, not CO-RE: see above): the
+ * thread id of a task the raw tracepoints name by pointer (a signal's target, a new child).
+ */
+const volatile __u32 task_pid_off = 0;
 const volatile __s32 execve_nr = 59;	/* from the user half's syscall table */
-const volatile __s32 execveat_nr = 322;	/* child_pid in sched_process_fork, from its format */
+const volatile __s32 execveat_nr = 322;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -110,20 +112,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } traced_tids SEC(".maps");
-
-/* signal_generate's siginfo, from the raw tracepoint to the classic one that runs next on this CPU */
-struct systrace_siggen {
-	__u64 info[6];
-	__u32 valid;
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct systrace_siggen);
-} siggen SEC(".maps");
 
 static __always_inline void count_lost(void)
 {
@@ -670,45 +658,32 @@ int systrace_signal(struct systrace_raw_args *ctx)
 /*
  * A signal the kernel discards at once (SIGCHLD with its default action, ...) is never delivered,
  * so signal_deliver misses it; strace shows it because ptrace keeps it queued. signal_generate sees
- * it: this raw tracepoint keeps its siginfo, the classic tracepoint after it knows the target's pid.
+ * it, in the sender: its raw arguments are sig, info, the target task, group, result; the target's
+ * thread id is read at task_pid_off. (The classic tracepoint has the pid as a field, but its
+ * perf-event link costs ~10-30 ms to close: perf's tracepoint detach waits for RCU.)
  */
 #define TRACE_SIGNAL_IGNORED 1
 
-SEC("raw_tp/signal_generate")
-int systrace_siggen_info(struct systrace_raw_args *ctx)
+/* The thread id of a task_struct pointer a raw tracepoint passed, 0 if unreadable. */
+static __always_inline __u32 task_tid(__u64 task)
 {
-	struct systrace_siggen *g;
-	__u32 zero = 0;
+	__u32 tid = 0;
+
+	if (bpf_probe_read_kernel(&tid, 4, (void *)(task + task_pid_off)))
+		return 0;
+	return tid;
+}
+
+SEC("raw_tp/signal_generate")
+int systrace_siggen(struct systrace_raw_args *ctx)
+{
+	struct systrace_rec *r;
+	__u32 tid;
 
 	if (ctx->args[4] != TRACE_SIGNAL_IGNORED)
 		return 0;
-	g = bpf_map_lookup_elem(&siggen, &zero);
-	if (!g)
-		return 0;
-	/* SEND_SIG_NOINFO and SEND_SIG_PRIV are 0 and 1, not pointers: a bare si_signo then */
-	if (ctx->args[1] < 4096 || bpf_probe_read_kernel(g->info, sizeof(g->info), (void *)ctx->args[1])) {
-		__builtin_memset(g->info, 0, sizeof(g->info));
-		g->info[0] = (__u32)ctx->args[0];
-	}
-	g->valid = 1;
-	return 0;
-}
-
-SEC("tracepoint/signal/signal_generate")
-int systrace_siggen(void *ctx)
-{
-	struct systrace_siggen *g;
-	struct systrace_rec *r;
-	__u32 zero = 0, tid = 0;
-	int result = 0;
-
-	g = bpf_map_lookup_elem(&siggen, &zero);
-	if (!g || !g->valid)
-		return 0;
-	g->valid = 0;
-	if (bpf_probe_read_kernel(&tid, 4, (void *)((__u64)ctx + siggen_pid_off)) ||
-	    bpf_probe_read_kernel(&result, 4, (void *)((__u64)ctx + siggen_result_off)) ||
-	    result != TRACE_SIGNAL_IGNORED)
+	tid = task_tid(ctx->args[2]);
+	if (!tid)
 		return 0;
 	if (by_tid) {
 		struct systrace_task *st = bpf_map_lookup_elem(&task_by_tid, &tid);
@@ -726,20 +701,24 @@ int systrace_siggen(void *ctx)
 	r->size = sizeof(*r);
 	r->type = SYSTRACE_REC_SIGNAL;
 	r->ncap = 0;
-	r->nr = (__s32)g->info[0];
+	r->nr = (__s32)ctx->args[0];
 	r->tid = tid;
 	r->tgid = 0;
 	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
 	r->ret = SYSTRACE_SIG_DISCARDED;
-	__builtin_memcpy(r->args, g->info, sizeof(r->args));
+	/* SEND_SIG_NOINFO and SEND_SIG_PRIV are 0 and 1, not pointers: a bare si_signo then */
+	if (ctx->args[1] < 4096 || bpf_probe_read_kernel(r->args, sizeof(r->args), (void *)ctx->args[1])) {
+		__builtin_memset(r->args, 0, sizeof(r->args));
+		r->args[0] = (__u32)ctx->args[0];
+	}
 	r->comm[0] = 0;
 	bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
 	return 0;
 }
 
 /* -f: a traced task's new child or thread is traced from its first syscall (autoload off otherwise). */
-SEC("tracepoint/sched/sched_process_fork")
-int systrace_fork(void *ctx)
+SEC("raw_tp/sched_process_fork")
+int systrace_fork(struct systrace_raw_args *ctx)
 {
 	struct systrace_task *st, *cst;
 	__u32 child, one = 1, tid;
@@ -752,7 +731,8 @@ int systrace_fork(void *ctx)
 	}
 	if (!st || st->traced != SYSTRACE_TRACED)
 		return 0;
-	if (bpf_probe_read_kernel(&child, 4, (void *)((__u64)ctx + fork_child_off)))
+	child = task_tid(ctx->args[1]);	/* its raw arguments: parent, child */
+	if (!child)
 		return 0;
 	if (by_tid) {
 		cst = bpf_map_lookup_elem(&task_by_tid, &child);

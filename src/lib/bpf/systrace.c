@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/bpf/systrace.h"
-#include "lib/tracefs/mount.h"
+#include "lib/bpf/btf_field.h"
 #include "systrace.skel.h"
 
 #ifndef PIDFD_THREAD
@@ -64,30 +64,6 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A field's offset in a tracepoint's record, from its format file (-1 if unknown). */
-static int field_offset(const char *event, const char *field)
-{
-	char dir[512], path[700], line[256], pat[64];
-	int off = -1;
-	FILE *f;
-
-	if (tk_tracefs_find(dir, sizeof(dir)))
-		return -1;
-	snprintf(path, sizeof(path), "%s/events/%s/format", dir, event);
-	snprintf(pat, sizeof(pat), " %s;", field);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, pat);
-
-		if (p && (p = strstr(p, "offset:")))
-			off = atoi(p + 7);
-	}
-	fclose(f);
-	return off;
-}
-
 static int ring_cb(void *ctx, void *data, size_t size)
 {
 	struct tk_systrace *t = ctx;
@@ -101,7 +77,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 {
 	struct tk_systrace *t;
 	struct systrace_bpf *s;
-	int ret, cgfd, zero = 0, off;
+	int ret, cgfd, zero = 0, pid_off = -ENOENT;
 	long pm;
 
 	*out = NULL;
@@ -158,35 +134,28 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	if (cfg->count) {
 		/* nothing is streamed: a one-page ring instead of megabytes, no signal records */
 		bpf_program__set_autoload(s->progs.systrace_signal, false);
-		bpf_program__set_autoload(s->progs.systrace_siggen_info, false);
 		bpf_program__set_autoload(s->progs.systrace_siggen, false);
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
 	}
+	/* the raw tracepoints name a signal's target and a new child by task pointer */
+	if (!cfg->count || (cfg->follow && !cfg->all)) {
+		pid_off = tk_btf_file_member_offset(NULL, "task_struct", "pid");
+		if (pid_off >= 0)
+			s->rodata->task_pid_off = pid_off;
+	}
 	if (cfg->follow && !cfg->all) {
-		off = field_offset("sched/sched_process_fork", "child_pid");
-		if (off < 0) {
-			ret = -ENOENT;
-			seterr(err, errlen, "cannot read the sched_process_fork tracepoint format (is tracefs mounted?)");
+		if (pid_off < 0) {
+			ret = pid_off;
+			seterr(err, errlen, "-f: cannot find task_struct.pid in the kernel's BTF: %s", strerror(-ret));
 			goto fail;
 		}
-		s->rodata->fork_child_off = off;
 	} else {
 		bpf_program__set_autoload(s->progs.systrace_fork, false);
 	}
-	if (!cfg->count) {
-		int pid_off = field_offset("signal/signal_generate", "pid");
-		int res_off = field_offset("signal/signal_generate", "result");
-
-		if (pid_off < 0 || res_off < 0) {
-			/* no tracefs: signals the kernel discards go unseen, the rest still works */
-			bpf_program__set_autoload(s->progs.systrace_siggen_info, false);
-			bpf_program__set_autoload(s->progs.systrace_siggen, false);
-		} else {
-			s->rodata->siggen_pid_off = pid_off;
-			s->rodata->siggen_result_off = res_off;
-		}
-	}
+	/* without it, signals the kernel discards go unseen; the rest still works */
+	if (!cfg->count && pid_off < 0)
+		bpf_program__set_autoload(s->progs.systrace_siggen, false);
 	ret = systrace_bpf__load(s);
 	if (ret) {
 		seterr(err, errlen, "loading the BPF programs failed: %s", strerror(-ret));
