@@ -137,6 +137,7 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 	for (nr = 0; nr < SYSTRACE_NR_MAX; nr++) {
 		const struct tk_sysdesc *sd = tk_sysdesc_get(nr);
 		struct systrace_sysdesc *d = &desc[nr];
+		/* the kernel half's cap_entry() reads only STR, STRV and PTRV: keep them the only ones */
 		bool at_entry = nr == SYS_execve || nr == SYS_execveat;
 
 		/*
