@@ -132,14 +132,17 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		s->rodata->wakeup_bytes = cfg->ring_bytes / 4 < 256 * 1024 ? cfg->ring_bytes / 4 : 256 * 1024;
 	}
 	if (cfg->count) {
-		/* nothing is streamed: a one-page ring instead of megabytes, no signal records */
-		bpf_program__set_autoload(s->progs.systrace_signal, false);
-		bpf_program__set_autoload(s->progs.systrace_siggen, false);
+		/* nothing is streamed: a one-page ring instead of megabytes */
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
 	}
+	/* each program not loaded is also a tracepoint not patched in and out (~1-2 ms here) */
+	if (cfg->count || cfg->no_signals) {
+		bpf_program__set_autoload(s->progs.systrace_signal, false);
+		bpf_program__set_autoload(s->progs.systrace_siggen, false);
+	}
 	/* the raw tracepoints name a signal's target and a new child by task pointer */
-	if (!cfg->count || (cfg->follow && !cfg->all)) {
+	if (!(cfg->count || cfg->no_signals) || (cfg->follow && !cfg->all)) {
 		pid_off = tk_btf_file_member_offset(NULL, "task_struct", "pid");
 		if (pid_off >= 0)
 			s->rodata->task_pid_off = pid_off;
@@ -154,7 +157,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		bpf_program__set_autoload(s->progs.systrace_fork, false);
 	}
 	/* without it, signals the kernel discards go unseen; the rest still works */
-	if (!cfg->count && pid_off < 0)
+	if (pid_off < 0)
 		bpf_program__set_autoload(s->progs.systrace_siggen, false);
 	ret = systrace_bpf__load(s);
 	if (ret) {

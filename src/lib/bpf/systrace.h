@@ -21,6 +21,7 @@ struct tk_systrace_config {
 	bool follow;		/* -f: children and threads of traced tasks */
 	bool want_time;		/* take timestamps (-T, -t, -r, --json); records carry 0 otherwise */
 	bool want_comm;		/* fill in records' comm (always with all) */
+	bool no_signals;	/* no signal is shown (-e signal=none): no signal programs */
 	int status;		/* 0 every call, 1 successful only (-z), 2 failed only (-Z) */
 	const char *comm;	/* only tasks with this comm, or NULL */
 	const char *cgroup;	/* only tasks under this cgroup v2 directory, or NULL */

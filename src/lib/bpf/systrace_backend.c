@@ -497,6 +497,7 @@ static int bpf_run(struct tk_trace_env *env)
 	else if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_FAILED)
 		cfg.status = 2;
 	cfg.all = o->all;
+	cfg.no_signals = !o->filter.signals;
 	cfg.cgroup = o->cgroup;
 	cfg.comm = o->comm;
 	cfg.ring_bytes = o->buffer_size;
