@@ -117,11 +117,21 @@ norm_pids() {
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "${lines[0]}" == "tracekit trace: eBPF unavailable ("*"Operation not permitted); using ptrace" ]]
 	diff -u "$BATS_TEST_TMPDIR/auto" "$BATS_TEST_TMPDIR/denied"
-	# forcing eBPF where it is denied is an error, not a silent switch
-	run "$PROGS/deny_bpf" "$TRACEKIT" trace --backend bpf -- true
+	# forcing eBPF where it is denied is an error, not a silent switch; the command, forked before
+	# the programs load and held until they are attached, never runs
+	run "$PROGS/deny_bpf" "$TRACEKIT" trace --backend bpf -- touch "$BATS_TEST_TMPDIR/ran"
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" == "tracekit trace: loading the BPF programs failed: Operation not permitted" ]]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "trace-bpf: the command gets back the signal dispositions tracekit ignores for itself" {
+	local bare
+	bare=$(sh -c 'grep SigIgn /proc/self/status')
+	run tk trace --backend bpf -e trace=none -o /dev/null -- sh -c 'grep SigIgn /proc/self/status'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$bare" ]
 }
 
 # The ids of the BPF programs process $1 holds, from its fds' fdinfo.

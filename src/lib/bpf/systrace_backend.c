@@ -334,15 +334,21 @@ static bool selected(long nr, void *ctx)
 	return tk_sysfilter_traced(&o->filter, nr);
 }
 
-/*
- * Start the command held on a pipe until the tracer has put it in the filter: not one of its
- * syscalls from execve on is missed. An exec failure comes back on a second pipe.
- */
-static int launch(struct bpfrun *b, const char *path, pid_t *pid_out)
-{
-	int go[2], fail[2], err = 0;
-	char c;
+/* The command, forked and held on a pipe until the tracer has put it in the filter. */
+struct held_cmd {
 	pid_t pid;
+	int go;		/* closing it lets the command exec */
+	int fail;	/* an exec failure comes back on it; end of file when the exec happened */
+};
+
+/*
+ * Fork the command before loading the BPF programs: the fork is off the start-to-attached path
+ * (its cost overlaps nothing else otherwise), and the child holds no ring-buffer mapping to copy.
+ */
+static int spawn_held(const struct tk_trace_env *env, const char *path, struct held_cmd *h)
+{
+	int go[2], fail[2], err, sig;
+	char c;
 	ssize_t n;
 
 	if (pipe2(go, O_CLOEXEC))
@@ -353,18 +359,27 @@ static int launch(struct bpfrun *b, const char *path, pid_t *pid_out)
 		close(go[1]);
 		return err;
 	}
-	pid = fork();
-	if (pid < 0) {
+	h->pid = fork();
+	if (h->pid < 0) {
 		err = -errno;
-		goto out;
-	}
-	if (pid == 0) {
-		/* signal dispositions stay as trace.c left them: the ptrace backend's child's too */
+		close(go[0]);
 		close(go[1]);
 		close(fail[0]);
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+		close(fail[1]);
+		return err;
+	}
+	if (h->pid == 0) {
+		/* what trace.c ignores for itself, the command gets back as the ptrace backend's does */
+		for (sig = 1; sig <= 64; sig++)
+			if (env->child_sigdfl >> (sig - 1) & 1)
+				signal(sig, SIG_DFL);
+		close(go[1]);
+		close(fail[0]);
+		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
-		execv(path, b->o->argv);
+		if (n == 0)	/* the tracer closed without a go: it could not start */
+			_exit(127);
+		execv(path, env->o->argv);
 		err = errno;
 		n = write(fail[1], &err, sizeof(err));
 		(void)n;
@@ -372,42 +387,61 @@ static int launch(struct bpfrun *b, const char *path, pid_t *pid_out)
 	}
 	close(go[0]);
 	close(fail[1]);
-	go[0] = fail[1] = -1;
-	err = tk_systrace_add_exec(b->st, pid);
+	h->go = go[1];
+	h->fail = fail[0];
+	return 0;
+}
+
+/* The tracer could not start: the held command goes without ever running. */
+static void drop_held(struct held_cmd *h)
+{
+	close(h->go);
+	close(h->fail);
+	kill(h->pid, SIGKILL);
+	waitpid(h->pid, NULL, 0);
+}
+
+/*
+ * Register the held command in the filter, in state AWAIT_EXEC, and let it exec: not one of its
+ * syscalls from execve on is missed.
+ */
+static int release_held(struct bpfrun *b, const char *path, struct held_cmd *h)
+{
+	char c = 1;
+	int err;
+	ssize_t n;
+
+	err = tk_systrace_add_exec(b->st, h->pid);
 	if (err) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto out;
+		drop_held(h);
+		return err;
 	}
-	b->env->main_pid = pid;
-	know_task(b, pid);
+	b->env->main_pid = h->pid;
+	know_task(b, h->pid);
 	if (b->o->all) {
 		/* its name after exec, for -a's comm/pid prefix even if none of its calls shows */
 		const char *base = strrchr(path, '/');
 
-		tk_printer_task_comm(b->env->printer, pid, base ? base + 1 : path);
+		tk_printer_task_comm(b->env->printer, h->pid, base ? base + 1 : path);
 	}
-	close(go[1]);	/* go */
-	go[1] = -1;
-	n = read(fail[0], &err, sizeof(err));
-	if (n == (ssize_t)sizeof(err)) {
-		waitpid(pid, NULL, 0);
+	n = write(h->go, &c, 1);
+	close(h->go);
+	if (n != 1) {
+		err = -errno;
+		close(h->fail);
+		kill(h->pid, SIGKILL);
+		waitpid(h->pid, NULL, 0);
 		b->env->main_pid = 0;
-		err = -err;
-		goto out;
+		return err;
 	}
-	err = 0;
-	*pid_out = pid;
-out:
-	if (go[0] >= 0)
-		close(go[0]);
-	if (go[1] >= 0)
-		close(go[1]);
-	if (fail[0] >= 0)
-		close(fail[0]);
-	if (fail[1] >= 0)
-		close(fail[1]);
-	return err;
+	n = read(h->fail, &err, sizeof(err));
+	close(h->fail);
+	if (n == (ssize_t)sizeof(err)) {
+		waitpid(h->pid, NULL, 0);
+		b->env->main_pid = 0;
+		return -err;
+	}
+	return 0;
 }
 
 static bool any_alive(const int *pids, int n)
@@ -472,6 +506,8 @@ static int bpf_run(struct tk_trace_env *env)
 	static struct systrace_sysdesc desc[SYSTRACE_NR_MAX];
 	struct tk_systrace_config cfg = { 0 };
 	struct bpfrun b = { 0 };
+	struct held_cmd held = { 0 };
+	char path[PATH_MAX];
 	pid_t child = 0;
 	int r, i, status, child_fd = -1;
 	uint64_t lost;
@@ -502,8 +538,19 @@ static int bpf_run(struct tk_trace_env *env)
 	cfg.comm = o->comm;
 	cfg.ring_bytes = o->buffer_size;
 	cfg.verbose = o->verbose > 0;
+	if (o->argv) {
+		r = tk_trace_resolve_cmd(o->argv[0], path, sizeof(path));
+		if (!r)
+			r = spawn_held(env, path, &held);
+		if (r) {
+			snprintf(env->err, sizeof(env->err), "cannot run '%s': %s", o->argv[0], strerror(-r));
+			return r;
+		}
+	}
 	r = tk_systrace_open(&b.st, &cfg, env->err, sizeof(env->err));
 	if (r) {
+		if (o->argv)
+			drop_held(&held);
 		env->not_started = true;
 		return r;
 	}
@@ -524,11 +571,9 @@ static int bpf_run(struct tk_trace_env *env)
 		}
 	}
 	if (o->argv) {
-		char path[PATH_MAX];
-
-		r = tk_trace_resolve_cmd(o->argv[0], path, sizeof(path));
+		r = release_held(&b, path, &held);
 		if (!r)
-			r = launch(&b, path, &child);
+			child = held.pid;
 		if (r) {
 			snprintf(env->err, sizeof(env->err), "cannot run '%s': %s", o->argv[0], strerror(-r));
 			goto out;
