@@ -21,6 +21,7 @@ const volatile __u8 use_cgroup = 0;	/* --cgroup: only tasks under cgroup_filter[
 const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: failed only (-Z) */
 const volatile char comm_filter[16] = {};
 const volatile __u64 wakeup_bytes = 256 * 1024;
+const volatile __u8 entry_all_caps = 0;	/* entry records capture any kind (split, -f) */
 /*
  * task_struct.pid, from the kernel's BTF by the user half (one member, not CO-RE: see above): the
  * thread id of a task the raw tracepoints name by pointer (a signal's target, a new child).
@@ -458,9 +459,10 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 }
 
 /*
- * Entry captures: tk_systrace_plan() makes them for execve and execveat only (a path, argv, envp).
- * A dispatcher of its own keeps the entry program from carrying the whole capture engine: the
- * verifier then walks ~750 instructions for it instead of ~3200 (a millisecond or two at start).
+ * Entry captures: unless every syscall has an entry record (entry_all_caps, -f), tk_systrace_plan()
+ * makes them for execve and execveat only (a path, argv, envp). A dispatcher of its own keeps the
+ * entry program from carrying the whole capture engine: the verifier then walks ~750 instructions
+ * for it instead of ~3200 (a millisecond or two at start; cap_one, never called, is not verified).
  */
 __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
 {
@@ -530,7 +532,7 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 			break;
 		if (desc->caps[i].when != (type == SYSTRACE_REC_ENTER ? SYSTRACE_AT_ENTRY : SYSTRACE_AT_EXIT))
 			continue;
-		if (type == SYSTRACE_REC_ENTER)
+		if (type == SYSTRACE_REC_ENTER && !entry_all_caps)
 			off = cap_entry(s, off, &desc->caps[i]);
 		else
 			off = cap_one(s, off, &desc->caps[i]);

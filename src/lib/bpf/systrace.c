@@ -64,6 +64,22 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether entry captures go beyond execve's kinds (split mode, -f): the kernel half's cap_entry. */
+static bool entry_needs_all_caps(const struct systrace_sysdesc *desc)
+{
+	int nr, i;
+
+	for (nr = 0; nr < SYSTRACE_NR_MAX; nr++)
+		for (i = 0; i < desc[nr].ncaps && i < SYSTRACE_MAX_CAPS; i++) {
+			const struct systrace_cap *c = &desc[nr].caps[i];
+
+			if (c->when == SYSTRACE_AT_ENTRY && c->kind != SYSTRACE_CAP_STR &&
+			    c->kind != SYSTRACE_CAP_STRV && c->kind != SYSTRACE_CAP_PTRV)
+				return true;
+		}
+	return false;
+}
+
 static int ring_cb(void *ctx, void *data, size_t size)
 {
 	struct tk_systrace *t = ctx;
@@ -112,6 +128,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	if (cfg->comm)
 		strncpy((char *)s->rodata->comm_filter, cfg->comm, sizeof(s->rodata->comm_filter) - 1);
 	memcpy(s->bss->sysdesc, cfg->desc, sizeof(s->bss->sysdesc));
+	s->rodata->entry_all_caps = entry_needs_all_caps(cfg->desc);
 	pm = pid_max();
 	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
 	s->rodata->by_tid = t->by_tid;

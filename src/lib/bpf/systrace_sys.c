@@ -137,7 +137,6 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 	for (nr = 0; nr < SYSTRACE_NR_MAX; nr++) {
 		const struct tk_sysdesc *sd = tk_sysdesc_get(nr);
 		struct systrace_sysdesc *d = &desc[nr];
-		/* the kernel half's cap_entry() reads only STR, STRV and PTRV: keep them the only ones */
 		bool at_entry = nr == SYS_execve || nr == SYS_execveat;
 
 		/*
@@ -150,6 +149,7 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 			continue;
 		d->flags |= SYSTRACE_SYS_SELECTED;
 		/* execve's memory is gone when it returns */
+		/* without split, the kernel half's cap_entry() reads entry captures of execve's kinds only */
 		if (at_entry || split)
 			d->flags |= SYSTRACE_SYS_ENTRY;
 		if (!sd || !tk_sys_decoded(nr))
