@@ -152,6 +152,9 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		/* nothing is streamed: a one-page ring instead of megabytes */
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
+	} else {
+		/* the -c totals (344 bytes per syscall per CPU) are not kept */
+		bpf_map__set_max_entries(s->maps.stats, 1);
 	}
 	/* each program not loaded is also a tracepoint not patched in and out (~1-2 ms here) */
 	if (cfg->count || cfg->no_signals) {
