@@ -411,58 +411,12 @@ __noinline int cap_msghdr(struct systrace_scratch *s, __u32 off, __u64 addr, __u
 	return off;
 }
 
-__noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
-{
-	struct systrace_rec *r;
-	__u64 addr, want = 0;
-	__u32 len32;
-
-	if (!s || !cap)
-		return off;
-	r = (void *)s->buf;
-	addr = arg_of(r, cap->arg);
-	if (!addr)
-		return off;
-	switch (cap->kind) {
-	case SYSTRACE_CAP_STR:
-		return put(s, off, addr, cap->max, cap->arg, true, false);
-	case SYSTRACE_CAP_FIXED:
-		return put(s, off, addr, cap->max, cap->arg, false, false);
-	case SYSTRACE_CAP_ARGLEN:
-		want = arg_of(r, cap->len_arg) * (cap->mul ? cap->mul : 1);
-		break;
-	case SYSTRACE_CAP_RETLEN:
-		if (r->ret <= 0)
-			return off;
-		want = r->ret * (cap->mul ? cap->mul : 1);
-		break;
-	case SYSTRACE_CAP_PTRLEN:
-		if (!arg_of(r, cap->len_arg) ||
-		    bpf_probe_read_user(&len32, 4, (void *)arg_of(r, cap->len_arg)))
-			return off;
-		off = put(s, off, arg_of(r, cap->len_arg), 4, cap->len_arg, false, false);
-		want = len32;
-		break;
-	case SYSTRACE_CAP_STRV:
-		return cap_vec(s, off, addr, cap->arg, cap->max);
-	case SYSTRACE_CAP_PTRV:
-		return cap_vec(s, off, addr, cap->arg, 0);
-	case SYSTRACE_CAP_IOV:
-		want = arg_of(r, cap->len_arg);
-		return cap_iov(s, off, addr, want > 1024 ? 1024 : want, cap->arg | cap->max << 8);
-	case SYSTRACE_CAP_MSGHDR:
-		return cap_msghdr(s, off, addr, cap->arg, cap->max);
-	default:
-		return off;
-	}
-	return put(s, off, addr, want > cap->max ? cap->max : want, cap->arg, false, want > cap->max);
-}
-
 /*
- * Entry captures: unless every syscall has an entry record (entry_all_caps, -f), tk_systrace_plan()
- * makes them for execve and execveat only (a path, argv, envp). A dispatcher of its own keeps the
- * entry program from carrying the whole capture engine: the verifier then walks ~750 instructions
- * for it instead of ~3200 (a millisecond or two at start; cap_one, never called, is not verified).
+ * Strings and string/pointer arrays: all that entry records capture unless every syscall has one
+ * (entry_all_caps, -f), as tk_systrace_plan() makes them for execve and execveat only (a path,
+ * argv, envp). A dispatcher of its own keeps the entry program from carrying the whole capture
+ * engine: the verifier then walks ~750 instructions for it instead of ~3200 (a millisecond or two
+ * at start; cap_one, never called there, is not verified). cap_one hands these kinds over too.
  */
 __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
 {
@@ -485,6 +439,49 @@ __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct sys
 	default:
 		return off;
 	}
+}
+
+__noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
+{
+	struct systrace_rec *r;
+	__u64 addr, want = 0;
+	__u32 len32;
+
+	if (!s || !cap)
+		return off;
+	if (cap->kind == SYSTRACE_CAP_STR || cap->kind == SYSTRACE_CAP_STRV || cap->kind == SYSTRACE_CAP_PTRV)
+		return cap_entry(s, off, cap);
+	r = (void *)s->buf;
+	addr = arg_of(r, cap->arg);
+	if (!addr)
+		return off;
+	switch (cap->kind) {
+	case SYSTRACE_CAP_FIXED:
+		return put(s, off, addr, cap->max, cap->arg, false, false);
+	case SYSTRACE_CAP_ARGLEN:
+		want = arg_of(r, cap->len_arg) * (cap->mul ? cap->mul : 1);
+		break;
+	case SYSTRACE_CAP_RETLEN:
+		if (r->ret <= 0)
+			return off;
+		want = r->ret * (cap->mul ? cap->mul : 1);
+		break;
+	case SYSTRACE_CAP_PTRLEN:
+		if (!arg_of(r, cap->len_arg) ||
+		    bpf_probe_read_user(&len32, 4, (void *)arg_of(r, cap->len_arg)))
+			return off;
+		off = put(s, off, arg_of(r, cap->len_arg), 4, cap->len_arg, false, false);
+		want = len32;
+		break;
+	case SYSTRACE_CAP_IOV:
+		want = arg_of(r, cap->len_arg);
+		return cap_iov(s, off, addr, want > 1024 ? 1024 : want, cap->arg | cap->max << 8);
+	case SYSTRACE_CAP_MSGHDR:
+		return cap_msghdr(s, off, addr, cap->arg, cap->max);
+	default:
+		return off;
+	}
+	return put(s, off, addr, want > cap->max ? cap->max : want, cap->arg, false, want > cap->max);
 }
 
 static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_task *st,
