@@ -14,7 +14,7 @@ static const char *const collapse_usage[] = {
 	NULL,
 };
 
-enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS, OPT_EVENT, OPT_JSON };
+enum { OPT_PID = 256, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS, OPT_EVENT, OPT_THREADS, OPT_JSON };
 static const struct tk_opt collapse_opts[] = {
 	{ OPT_PID, "pid", NULL, "root frame is comm-PID" },
 	{ OPT_TID, "tid", NULL, "root frame is comm-PID/TID" },
@@ -23,6 +23,7 @@ static const struct tk_opt collapse_opts[] = {
 	{ OPT_ALL, "all", NULL, "all annotations (--kernel --jit)" },
 	{ OPT_ADDRS, "addrs", NULL, "show addresses of unknown frames: [dso <addr>]" },
 	{ OPT_EVENT, "event-filter", "EVENT", "keep samples of EVENT (default: the first event seen)" },
+	{ OPT_THREADS, "threads", "N", STACK_THREADS_HELP },
 	{ 'o', "output", "FILE", "write to FILE (default: standard output)" },
 	{ OPT_JSON, "json", NULL, "write {samples, stacks:[{frames, count}]} as JSON" },
 	{ 'h', "help", NULL, "show this help" },
@@ -101,6 +102,12 @@ int cmd_collapse(int argc, char **argv)
 		case OPT_ALL: l.ps.annotate_kernel = l.ps.annotate_jit = true; break;
 		case OPT_ADDRS: l.ps.addrs = true; break;
 		case OPT_EVENT: l.ps.event = optarg; break;
+		case OPT_THREADS:
+			if (stack_threads_opt(&l.ps, "collapse", optarg)) {
+				tk_getopt_free(&g);
+				return TK_EXIT_USAGE;
+			}
+			break;
 		case 'o': output = optarg; break;
 		case OPT_JSON: json = true; break;
 		case 'h':

@@ -20,7 +20,7 @@ static const char *const flame_usage[] = {
 enum {
 	OPT_TITLE = 256, OPT_SUBTITLE, OPT_COUNTNAME, OPT_WIDTH, OPT_HEIGHT, OPT_MINWIDTH, OPT_REVERSE,
 	OPT_INVERTED, OPT_COLORS, OPT_HASH, OPT_FLAMECHART, OPT_DIFF, OPT_NORMALIZE, OPT_NEGATE, OPT_FORMAT,
-	OPT_INPUT, OPT_PID, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS, OPT_EVENT, OPT_JSON,
+	OPT_INPUT, OPT_PID, OPT_TID, OPT_KERNEL, OPT_JIT, OPT_ALL, OPT_ADDRS, OPT_EVENT, OPT_THREADS, OPT_JSON,
 };
 static const struct tk_opt flame_opts[] = {
 	{ 'o', "output", "FILE", "write to FILE (default: standard output)" },
@@ -47,6 +47,7 @@ static const struct tk_opt flame_opts[] = {
 	{ OPT_ALL, "all", NULL, "perf script input: all annotations" },
 	{ OPT_ADDRS, "addrs", NULL, "perf script input: addresses of unknown frames" },
 	{ OPT_EVENT, "event-filter", "EVENT", "perf script input: keep samples of EVENT" },
+	{ OPT_THREADS, "threads", "N", STACK_THREADS_HELP },
 	{ OPT_JSON, "json", NULL, "with -o: print a JSON summary of what was written" },
 	{ 'h', "help", NULL, "show this help" },
 	TK_OPT_END,
@@ -172,6 +173,7 @@ int cmd_flame(int argc, char **argv)
 		case OPT_ALL: ps.annotate_kernel = ps.annotate_jit = true; break;
 		case OPT_ADDRS: ps.addrs = true; break;
 		case OPT_EVENT: ps.event = optarg; break;
+		case OPT_THREADS: rc = stack_threads_opt(&ps, "flame", optarg); break;
 		case OPT_JSON: json = true; break;
 		case 'h':
 			tk_usage(stdout, flame_usage, flame_opts);

@@ -23,6 +23,17 @@ int stack_getopt_next(struct tk_getopt *g, const char **ops, int max, int *nops)
 	}
 }
 
+int stack_threads_opt(struct tk_perfscript_opts *ps, const char *cmd, const char *arg)
+{
+	if (!strcmp(arg, "1"))
+		ps->split_min = UINT64_MAX;
+	else if (!strcmp(arg, "2"))
+		ps->split_min = 0;
+	else
+		return cmd_usage_err(cmd, "--threads takes 1 or 2, not '%s'", arg);
+	return TK_EXIT_OK;
+}
+
 int stack_load(struct stack_load *l, struct tk_stacks *dst)
 {
 	struct tk_input *in;

@@ -28,6 +28,10 @@ struct stack_load {
  */
 int stack_getopt_next(struct tk_getopt *g, const char **ops, int max, int *nops);
 
+/* --threads N: 1 parses in one pass; 2 (the default) splits a big plain perf script file in two. */
+#define STACK_THREADS_HELP "perf script input: 1 or 2 parsing threads (default: 2 for a big file on 2+ CPUs)"
+int stack_threads_opt(struct tk_perfscript_opts *ps, const char *cmd, const char *arg);
+
 /* Read l->path into dst. Prints the error itself; returns TK_EXIT_OK or TK_EXIT_FAIL. */
 int stack_load(struct stack_load *l, struct tk_stacks *dst);
 /* "tracekit CMD: skipped N malformed lines (first: line L of PATH)" and the event-filter note. */

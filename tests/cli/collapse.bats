@@ -47,6 +47,24 @@ need_example() {
 	done
 }
 
+# A plain file of 2 MB or more is parsed by two threads, one per half: the answer must be the
+# one-pass answer, statistics and notes included (the halves here differ: the second has a
+# malformed line and a sample of another event).
+@test "collapse: two threads give the one-pass answer" {
+	need_example
+	gzip -dc "$EXAMPLE" > "$BATS_TEST_TMPDIR/plain.txt"
+	printf 'not a sample line\n\nperf 1/1 [000] 9.000000: 7 instructions:\n\t    1 f (/bin/x)\n\n' >> "$BATS_TEST_TMPDIR/plain.txt"
+	for opts in "" "--tid --all --addrs" "--event-filter instructions" "--json"; do
+		tk collapse --threads 1 $opts "$BATS_TEST_TMPDIR/plain.txt" > "$BATS_TEST_TMPDIR/a" 2> "$BATS_TEST_TMPDIR/a.err"
+		tk collapse --threads 2 $opts "$BATS_TEST_TMPDIR/plain.txt" > "$BATS_TEST_TMPDIR/b" 2> "$BATS_TEST_TMPDIR/b.err"
+		cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" || { echo "differs with '$opts'"; return 1; }
+		cmp "$BATS_TEST_TMPDIR/a.err" "$BATS_TEST_TMPDIR/b.err" || { echo "messages differ with '$opts'"; return 1; }
+	done
+	grep -q 'skipped 1 malformed line' "$BATS_TEST_TMPDIR/b.err"
+	run tk collapse --threads 3 "$BATS_TEST_TMPDIR/plain.txt"
+	[ "$status" -eq 2 ]
+}
+
 @test "collapse: malformed lines are counted and reported, other events filtered with a note" {
 	run --separate-stderr tk collapse "$EDGE"
 	[ "$status" -eq 0 ]
@@ -117,7 +135,7 @@ assert d["stacks"][1] == {"frames": ["java", "org/foo/Bar:.baz"], "count": 25000
 	grep -q '^spin;.*spin_leaf' "$BATS_TEST_TMPDIR/folded"
 }
 
-# Memory follows the distinct stacks, not the input: 40 MB of one repeated sample, as a mapped file,
+# Memory follows the distinct stacks, not the input: 40 MB of one repeated sample, as a plain file,
 # through a pipe and gzip-compressed, must each stay far below the input's size.
 @test "collapse: memory stays bounded on a 40 MB input" {
 	python3 - "$BATS_TEST_TMPDIR/big.txt" <<'PY'

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/out/flame.h"
@@ -335,6 +336,141 @@ static void keep_order_runs(void **state)
 	tk_stacks_free(s);
 }
 
+/*
+ * A dump whose two halves differ: the second alone has new frames (a kernel one among them), a
+ * sample of another event (filtered) and malformed lines, so every merged statistic is exercised.
+ */
+static char *split_fixture_file(void)
+{
+	char *path = strdup("/tmp/test_stack_split_XXXXXX");
+	FILE *f;
+	int fd = path ? mkstemp(path) : -1, i;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("# ========\n# captured on: a test\n#\n", f);
+	/* bigger than the input's first buffer (256 kB), so the middle is still unread after opening */
+	for (i = 0; i < 6000; i++) {
+		int late = i >= 3000;
+
+		fprintf(f, "proc %d/%d [000] 1.%06d: %d cpu-clock:\n", 10 + i % 3, 20 + i % 3, i, 1000 + i % 4);
+		fprintf(f, "\t    %x leaf_%d+0x%x (/usr/bin/x)\n", 0x1000 + i % 7, late ? i % 11 : i % 5, i % 16);
+		if (late && i % 9 == 0)
+			fprintf(f, "\tffffffff81000000 do_sys_%d ([kernel.kallsyms])\n", i % 4);
+		fputs("\t    2000 main (/usr/bin/x)\n\n", f);
+		/* in the last quarter, past the middle: the second half's statistics must carry over */
+		if (i >= 4500 && i % 50 == 7)
+			fputs("proc 9/9 [001] 2.000000: 5 instructions:\n\t    1 other (/usr/bin/y)\n\n", f);
+		if (i >= 4500 && i % 60 == 1)
+			fputs("garbage line\n\n", f);
+	}
+	fclose(f);
+	return path;
+}
+
+static struct tk_stacks *parse_file(const char *path, uint64_t split_min, struct tk_parse_stats *st)
+{
+	struct tk_perfscript_opts o = { .pid = true, .annotate_kernel = true, .split_min = split_min };
+	struct tk_stacks *s = tk_stacks_new();
+	struct tk_input *in;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(tk_input_open(&in, path), 0);
+	assert_int_equal(tk_perfscript_read(s, in, &o, st), 0);
+	tk_input_close(in);
+	return s;
+}
+
+/* Two threads on two halves give what one pass gives: stacks, frames, their order, statistics. */
+static void perfscript_split_equals_one_pass(void **state)
+{
+	char *path = split_fixture_file();
+	struct tk_parse_stats a, b;
+	struct tk_stacks *one = parse_file(path, UINT64_MAX, &a), *two = parse_file(path, 1, &b);
+	char *ta = folded_text(one, false), *tb = folded_text(two, false);
+	size_t i, d;
+
+	(void)state;
+	assert_string_equal(ta, tb);
+	assert_non_null(strstr(ta, "do_sys_0_[k]"));
+	assert_int_equal(tk_stacks_nframes(one), tk_stacks_nframes(two));
+	for (i = 0; i < tk_stacks_nframes(one); i++) {
+		assert_string_equal(tk_stacks_frame_name(one, (uint32_t)i), tk_stacks_frame_name(two, (uint32_t)i));
+		assert_int_equal(tk_stacks_frame_flags(one, (uint32_t)i), tk_stacks_frame_flags(two, (uint32_t)i));
+	}
+	assert_int_equal(tk_stacks_count(one), tk_stacks_count(two));
+	for (i = 0; i < tk_stacks_count(one); i++) {
+		struct tk_stack x, y;
+
+		tk_stacks_get(one, i, &x);
+		tk_stacks_get(two, i, &y);
+		assert_int_equal(x.depth, y.depth);
+		assert_int_equal(x.count[0], y.count[0]);
+		for (d = 0; d < x.depth; d++)
+			assert_int_equal(x.frames[d], y.frames[d]);
+	}
+	assert_int_equal(tk_stacks_total(one, 0), tk_stacks_total(two, 0));
+	assert_int_equal(a.lines, b.lines);
+	assert_int_equal(a.samples, 6000);
+	assert_int_equal(b.samples, 6000);
+	assert_int_equal(a.malformed, 25);
+	assert_int_equal(b.malformed, 25);
+	assert_int_equal(a.filtered, 30);
+	assert_int_equal(b.filtered, 30);
+	assert_true(a.first_bad_line > a.lines / 2);
+	assert_int_equal(a.first_bad_line, b.first_bad_line);
+	assert_string_equal(a.event, "cpu-clock");
+	assert_string_equal(b.event, "cpu-clock");
+	assert_string_equal(a.other_event, "instructions");
+	assert_string_equal(b.other_event, "instructions");
+	free(ta);
+	free(tb);
+	tk_stacks_free(one);
+	tk_stacks_free(two);
+	unlink(path);
+	free(path);
+}
+
+/* The split falls on a sample boundary and the halves cover the file exactly once. */
+static void input_split_at_blank_line(void **state)
+{
+	char *path = split_fixture_file();
+	struct tk_input *in, *second;
+	const char *line;
+	size_t len, last_len = 99, n1 = 0, n2 = 0;
+	bool first = true;
+	FILE *f = fopen(path, "r");
+	long size;
+
+	(void)state;
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	assert_int_equal(tk_input_open(&in, path), 0);
+	assert_int_equal(tk_input_split(in, (uint64_t)size + 1, &second), 0);	/* too small */
+	assert_int_equal(tk_input_split(in, 1, &second), 1);
+	while (tk_input_line(in, &line, &len) > 0) {
+		n1 += len + 1;
+		last_len = len;
+	}
+	assert_int_equal(last_len, 0);
+	while (tk_input_line(second, &line, &len) > 0) {
+		if (first)
+			assert_true(len > 5 && !memcmp(line, "proc ", 5));
+		first = false;
+		n2 += len + 1;
+	}
+	assert_true(n1 > (size_t)size / 2);
+	assert_int_equal(n1 + n2, (size_t)size);
+	tk_input_join(in, second);
+	assert_int_equal(tk_input_bytes(in), (uint64_t)size);
+	tk_input_close(in);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +485,8 @@ int main(void)
 		cmocka_unit_test(folded_two_columns),
 		cmocka_unit_test(looks_folded),
 		cmocka_unit_test(keep_order_runs),
+		cmocka_unit_test(perfscript_split_equals_one_pass),
+		cmocka_unit_test(input_split_at_blank_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +23,9 @@
 struct tk_input {
 	int fd;
 	bool own_fd, own_buf, eof, gzip;
+	bool positioned;	/* plain reads use pread at pos (a second reader of the same file) */
+	uint64_t pos;		/* file offset of the next plain read */
+	uint64_t limit;		/* plain reads stop at this offset (UINT64_MAX: at the end) */
 	char *buf;
 	size_t cap, start, end;
 	uint64_t bytes;
@@ -102,13 +107,30 @@ static int fill(struct tk_input *in)
 	if (in->gzip)
 		return fill_gzip(in);
 	{
-		ssize_t r = read_full(in->fd, in->buf + in->end, in->cap - in->end);
+		size_t want = in->cap - in->end;
+		ssize_t r;
 
+		if (in->limit - in->pos < want)
+			want = (size_t)(in->limit - in->pos);
+		if (!want) {
+			in->eof = true;
+			return 0;
+		}
+		if (in->positioned) {
+			do
+				r = pread(in->fd, in->buf + in->end, want, (off_t)in->pos);
+			while (r < 0 && errno == EINTR);
+			if (r < 0)
+				r = -errno;
+		} else {
+			r = read_full(in->fd, in->buf + in->end, want);
+		}
 		if (r < 0)
 			return (int)r;
 		if (r == 0)
 			in->eof = true;
 		in->end += (size_t)r;
+		in->pos += (uint64_t)r;
 	}
 	return 0;
 }
@@ -123,6 +145,7 @@ int tk_input_open(struct tk_input **out, const char *path)
 	if (!in)
 		return -ENOMEM;
 	in->own_buf = true;
+	in->limit = UINT64_MAX;
 	if (!strcmp(path, "-")) {
 		in->fd = 0;
 	} else {
@@ -165,6 +188,7 @@ int tk_input_open(struct tk_input **out, const char *path)
 	} else {
 		memcpy(in->buf, magic, (size_t)r);
 		in->end = (size_t)r;
+		in->pos = (uint64_t)r;
 		if (r < 2)
 			in->eof = true;
 	}
@@ -191,6 +215,7 @@ int tk_input_mem(struct tk_input **out, const void *data, size_t len)
 	if (!in)
 		return -ENOMEM;
 	in->fd = -1;
+	in->limit = UINT64_MAX;
 	in->buf = (char *)data;
 	in->cap = in->end = len;
 	in->eof = true;
@@ -234,6 +259,93 @@ int tk_input_line(struct tk_input *in, const char **line, size_t *len)
 		if (err)
 			return err;
 	}
+}
+
+int tk_input_block(struct tk_input *in, const char **block, size_t *len)
+{
+	for (;;) {
+		size_t avail = in->end - in->start;
+		const char *nl = avail ? memrchr(in->buf + in->start, '\n', avail) : NULL;
+		int err;
+
+		if (nl || (in->eof && avail)) {
+			*block = in->buf + in->start;
+			*len = nl ? (size_t)(nl + 1 - *block) : avail;
+			in->start += *len;
+			in->bytes += *len;
+			return 1;
+		}
+		if (in->eof)
+			return 0;
+		err = fill(in);
+		if (err)
+			return err;
+	}
+}
+
+/* The offset just after the first empty line ("\n\n") at or after from, or 0 when there is none. */
+static uint64_t blank_line_after(int fd, uint64_t from, uint64_t size)
+{
+	char buf[1u << 16];
+	uint64_t at = from - 1;	/* include the byte before: it may be the first '\n' */
+
+	while (at < size) {
+		ssize_t r, i;
+
+		do
+			r = pread(fd, buf, sizeof(buf), (off_t)at);
+		while (r < 0 && errno == EINTR);
+		if (r < 2)
+			return 0;
+		for (i = 0; i + 1 < r; i++)
+			if (buf[i] == '\n' && buf[i + 1] == '\n')
+				return at + (uint64_t)i + 2;
+		at += (uint64_t)r - 1;
+	}
+	return 0;
+}
+
+int tk_input_split(struct tk_input *in, uint64_t min_size, struct tk_input **second)
+{
+	struct tk_input *b;
+	struct stat st;
+	uint64_t size, at;
+
+	*second = NULL;
+	if (in->gzip || in->fd < 0 || in->positioned || in->limit != UINT64_MAX || in->eof ||
+	    fstat(in->fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	size = (uint64_t)st.st_size;
+	/* only a file read from its start: a redirected stdin may have begun elsewhere */
+	if (size < min_size || size < 4 || lseek(in->fd, 0, SEEK_CUR) != (off_t)in->pos)
+		return 0;
+	at = blank_line_after(in->fd, size / 2, size);
+	if (!at || at <= in->pos || at >= size)
+		return 0;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->cap = IN_BUF;
+	b->buf = malloc(b->cap);
+	if (!b->buf) {
+		free(b);
+		return -ENOMEM;
+	}
+	b->fd = in->fd;
+	b->own_buf = b->positioned = true;
+	b->pos = at;
+	b->limit = UINT64_MAX;
+	in->limit = at;
+	*second = b;
+	return 1;
+}
+
+void tk_input_join(struct tk_input *in, struct tk_input *second)
+{
+	if (!second)
+		return;
+	in->bytes += second->bytes;
+	tk_input_close(second);
 }
 
 uint64_t tk_input_bytes(const struct tk_input *in)

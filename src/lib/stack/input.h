@@ -22,6 +22,20 @@ size_t tk_input_peek(struct tk_input *in, const char **p);
  * until the next call.
  */
 int tk_input_line(struct tk_input *in, const char **line, size_t *len);
+/*
+ * The next run of whole lines, each with its '\n' (the input's last line may lack one), for parsers
+ * that walk lines themselves. 1: a block; 0: end of input; -errno as tk_input_line. Valid until the
+ * next call. Do not mix with tk_input_line on one input.
+ */
+int tk_input_block(struct tk_input *in, const char **block, size_t *len);
+/*
+ * Split a plain regular file of at least min_size bytes, read from its start, in two at the first
+ * empty line after its middle: `in` then ends there and *second (same file, read with pread) holds
+ * the rest, so two threads can parse the halves. 1: split; 0: not splittable (gzip, pipe, small,
+ * no empty line); -ENOMEM. tk_input_join adds second's byte count to in and closes it.
+ */
+int tk_input_split(struct tk_input *in, uint64_t min_size, struct tk_input **second);
+void tk_input_join(struct tk_input *in, struct tk_input *second);
 /* Decompressed bytes handed out so far, and whether the input is gzip. */
 uint64_t tk_input_bytes(const struct tk_input *in);
 int tk_input_is_gzip(const struct tk_input *in);

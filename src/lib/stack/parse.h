@@ -7,6 +7,7 @@
 #ifndef TK_LIB_STACK_PARSE_H
 #define TK_LIB_STACK_PARSE_H
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/stack/input.h"
 #include "lib/stack/stack.h"
@@ -28,6 +29,11 @@ struct tk_perfscript_opts {
 	bool annotate_jit;	/* append _[j] to frames from /tmp/perf-PID.map */
 	bool addrs;		/* "[dso <addr>]" for unsymbolized frames */
 	const char *event;	/* keep only this event; NULL: the first event seen */
+	/*
+	 * tk_perfscript_read parses a plain file at least this big (0: 2 MB; UINT64_MAX: never) in two
+	 * threads, each on one half, with the same result as one pass.
+	 */
+	uint64_t split_min;
 };
 
 struct tk_perfscript;

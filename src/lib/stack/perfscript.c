@@ -9,11 +9,17 @@
  *   frame:    ^\s*(\w+)\s*(.+) \((\S*)\)            address, function, dso
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/stack/parse.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * perf script repeats the same frame lines (address, symbol, dso) sample after sample: the frames a
@@ -69,6 +75,97 @@ static inline bool is_digit(unsigned char c)
 static inline bool is_word(unsigned char c)
 {
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/*
+ * The end of the line at s (its '\n', or end). Inline rather than memchr: perf script lines are
+ * short (about 60 bytes), and the call and its setup cost more than the 16-byte compares.
+ */
+static inline const char *line_end(const char *s, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - s >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), nl));
+
+		if (m)
+			return s + __builtin_ctz(m);
+		s += 16;
+	}
+#endif
+	while (s < end && *s != '\n')
+		s++;
+	return s;
+}
+
+/* Equal bytes, 16 at a time (the cached line compare of every frame line). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+#ifdef __SSE2__
+	while (n >= 16) {
+		__m128i va = _mm_loadu_si128((const __m128i *)a), vb = _mm_loadu_si128((const __m128i *)b);
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(va, vb)) != 0xffff)
+			return false;
+		a += 16;
+		b += 16;
+		n -= 16;
+	}
+#endif
+	while (n >= 8) {
+		if (n < 16) {
+			/* the rest as two (overlapping) words */
+			memcpy(&x, a, 8);
+			memcpy(&y, b, 8);
+			memcpy(&u, a + n - 8, 8);
+			memcpy(&v, b + n - 8, 8);
+			return x == y && u == v;
+		}
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/*
+ * The line cache's hash: for a line of 32 bytes or more only its first 32 bytes (blanks, the
+ * address and the start of the symbol: what tells perf script's frame lines apart), its last 8 and
+ * its length, a fixed handful of instructions; lines that share all of that are told apart by the
+ * full compare that follows every lookup anyway.
+ */
+static inline uint64_t line_hash(const char *s, size_t n)
+{
+	uint64_t w0, w1, w2, w3, wl, a, b;
+
+	if (n < 32)
+		return tk_hash_bytes(s, n);
+	memcpy(&w0, s, 8);
+	memcpy(&w1, s + 8, 8);
+	memcpy(&w2, s + 16, 8);
+	memcpy(&w3, s + 24, 8);
+	memcpy(&wl, s + n - 8, 8);
+	a = (w0 ^ 0x9e3779b97f4a7c15ULL) * 0x87c37b91114253d5ULL + rotl64(w1, 23);
+	b = (w2 ^ (n * 0xc2b2ae3d27d4eb4fULL)) * 0x4cf5ad432745937fULL + rotl64(w3, 41);
+	a ^= rotl64(b, 29) ^ (wl * 0xff51afd7ed558ccdULL);
+	a ^= a >> 32;
+	a *= 0x9e3779b97f4a7c15ULL;
+	return a ^ (a >> 29);
 }
 
 struct tk_perfscript *tk_perfscript_new(struct tk_stacks *dst, const struct tk_perfscript_opts *o,
@@ -559,12 +656,16 @@ static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t
 	for (j = h & mask; p->cache_tab[j]; j = (j + 1) & mask) {
 		const struct line_entry *e = &p->cache[p->cache_tab[j] - 1];
 
-		if (e->hash == h && e->len == n && e->java == p->pname_java && !memcmp(p->cache_text + e->text, s, n)) {
+		if (e->hash == h && e->len == n && e->java == p->pname_java && same_bytes(p->cache_text + e->text, s, n)) {
 			if (!e->nids)
 				return true;
-			if (tk_grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
+			if (p->nids + e->nids > p->ids_cap &&
+			    tk_grow_array((void **)&p->ids, &p->ids_cap, p->nids + e->nids, sizeof(*p->ids)))
 				return false;
-			memcpy(p->ids + p->nids, p->cache_ids + e->ids, e->nids * sizeof(*p->ids));
+			if (e->nids == 1)
+				p->ids[p->nids] = p->cache_ids[e->ids];
+			else
+				memcpy(p->ids + p->nids, p->cache_ids + e->ids, e->nids * sizeof(*p->ids));
 			p->nids += e->nids;
 			return true;
 		}
@@ -617,6 +718,29 @@ static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t 
 	return 0;
 }
 
+static int malformed(struct tk_perfscript *p)
+{
+	p->st->malformed++;
+	if (!p->st->first_bad_line)
+		p->st->first_bad_line = p->st->lines;
+	return 0;
+}
+
+/* A line starting with a blank inside a sample (h: its hash): a frame, from the cache if seen. */
+static int frame_line(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
+{
+	size_t pc_len, func_len, mod_len, first = p->nids;
+	const char *pc, *func, *mod;
+	int err;
+
+	if (cache_hit(p, s, n, h))
+		return 0;
+	if (!match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len))
+		return malformed(p);
+	err = on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
+	return err ? err : cache_put(p, s, n, h, first);
+}
+
 int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
 {
 	size_t comm_len, pid_len, tid_len, pc_len, func_len, mod_len;
@@ -631,27 +755,40 @@ int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
 		return flush_sample(p);
 	}
 	/* a frame line starts with a blank, which a header cannot: try the cache first */
-	if (is_space((unsigned char)s[0]) && p->pname_set && n < UINT32_MAX) {
-		uint64_t h = tk_hash_bytes(s, n);
-		size_t first = p->nids;
-		int err;
-
-		if (cache_hit(p, s, n, h))
-			return 0;
-		if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
-			err = on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
-			return err ? err : cache_put(p, s, n, h, first);
-		}
-	} else if (match_header(s, n, &comm_len, &pid, &pid_len, &tid, &tid_len)) {
+	if (is_space((unsigned char)s[0]) && p->pname_set && n < UINT32_MAX)
+		return frame_line(p, s, n, line_hash(s, n));
+	if (match_header(s, n, &comm_len, &pid, &pid_len, &tid, &tid_len))
 		return on_header(p, s, n, comm_len, pid, pid_len, tid, tid_len);
-	} else if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
+	if (match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len)) {
 		if (!p->pname_set)
 			return 0;
 		return on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
 	}
-	p->st->malformed++;
-	if (!p->st->first_bad_line)
-		p->st->first_bad_line = p->st->lines;
+	return malformed(p);
+}
+
+/* Whole lines s[0..n) (the last may lack its '\n'): frame lines inline, the rest line by line. */
+static int perfscript_block(struct tk_perfscript *p, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *nl = line_end(s, end);
+		size_t len = (size_t)(nl - s);
+		int err;
+
+		if (len && is_space((unsigned char)s[0]) && p->pname_set && len < UINT32_MAX) {
+			p->st->lines++;
+			err = frame_line(p, s, len, line_hash(s, len));
+		} else {
+			err = tk_perfscript_line(p, s, len);
+		}
+		if (err)
+			return err;
+		if (nl == end)
+			break;
+		s = nl + 1;
+	}
 	return 0;
 }
 
@@ -662,18 +799,18 @@ int tk_perfscript_finish(struct tk_perfscript *p)
 	return 0;
 }
 
-int tk_perfscript_read(struct tk_stacks *dst, struct tk_input *in, const struct tk_perfscript_opts *o,
-		       struct tk_parse_stats *st)
+static int read_all(struct tk_stacks *dst, struct tk_input *in, const struct tk_perfscript_opts *o,
+		    struct tk_parse_stats *st)
 {
 	struct tk_perfscript *p = tk_perfscript_new(dst, o, st);
-	const char *line;
+	const char *block;
 	size_t len;
 	int r, err = 0;
 
 	if (!p)
 		return -ENOMEM;
-	while ((r = tk_input_line(in, &line, &len)) > 0) {
-		err = tk_perfscript_line(p, line, len);
+	while ((r = tk_input_block(in, &block, &len)) > 0) {
+		err = perfscript_block(p, block, len);
 		if (err)
 			break;
 	}
@@ -683,4 +820,129 @@ int tk_perfscript_read(struct tk_stacks *dst, struct tk_input *in, const struct 
 		err = tk_perfscript_finish(p);
 	tk_perfscript_free(p);
 	return err;
+}
+
+/*
+ * The event a sequential parse keeps by default: that of the first header line. Header lines are
+ * recognised by their text alone (they start with no blank), so the lines already buffered decide;
+ * false when none of those whole lines is one.
+ */
+static bool first_event(const char *s, size_t n, char *ev, size_t size)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *pid, *tid, *period, *event;
+		size_t len, comm_len, pid_len, tid_len, period_len, event_len;
+
+		if (!nl)
+			return false;	/* maybe cut short by the buffer */
+		len = (size_t)(nl - s);
+		if (len && s[0] != '#' && !is_space((unsigned char)s[0]) &&
+		    match_header(s, len, &comm_len, &pid, &pid_len, &tid, &tid_len) &&
+		    match_event(s, len, &period, &period_len, &event, &event_len)) {
+			if (event_len >= size)
+				event_len = size - 1;
+			memcpy(ev, event, event_len);
+			ev[event_len] = 0;
+			return true;
+		}
+		s = nl + 1;
+	}
+	return false;
+}
+
+struct half {
+	struct tk_stacks *s;
+	struct tk_input *in;
+	const struct tk_perfscript_opts *o;
+	struct tk_parse_stats st;
+	int err;
+};
+
+static void *half_main(void *arg)
+{
+	struct half *h = arg;
+
+	h->err = read_all(h->s, h->in, h->o, &h->st);
+	return NULL;
+}
+
+/*
+ * Two threads for a big plain file: the first half into dst here, the second (from the first empty
+ * line after the middle, where a sequential parse has no sample open) into its own aggregate, merged
+ * in afterwards. The result is the sequential one: the default event is fixed from the first header
+ * beforehand, stacks and frames merge in first-seen order, statistics add up (line numbers of the
+ * second half shifted by the first's lines). 1: done; 0: not split, parse sequentially.
+ */
+static int read_split(struct tk_stacks *dst, struct tk_input *in, const struct tk_perfscript_opts *o,
+		      struct tk_parse_stats *st)
+{
+	struct tk_perfscript_opts o2 = *o;
+	struct half h = { .o = &o2 };
+	struct tk_input *second;
+	char ev[sizeof(st->event)];
+	const char *head;
+	pthread_t th;
+	int err, err2;
+
+	if (tk_stacks_keeps_order(dst))
+		return 0;	/* a flame chart needs the samples in order */
+	if (!o->event || !*o->event) {
+		size_t hn = tk_input_peek(in, &head);
+
+		if (!first_event(head, hn, ev, sizeof(ev)))
+			return 0;
+		o2.event = ev;
+	}
+	err = tk_input_split(in, o->split_min ? o->split_min : (2u << 20), &second);
+	if (err <= 0)
+		return err;
+	h.in = second;
+	h.s = tk_stacks_new();
+	if (!h.s) {
+		tk_input_join(in, second);
+		return -ENOMEM;
+	}
+	if (pthread_create(&th, NULL, half_main, &h)) {
+		/* no second thread: the same work, one half after the other */
+		err = read_all(dst, in, o, st);
+		half_main(&h);
+	} else {
+		err = read_all(dst, in, o, st);
+		pthread_join(th, NULL);
+	}
+	err2 = h.err;
+	if (!err && !err2)
+		err2 = tk_stacks_merge(dst, h.s);
+	tk_stacks_free(h.s);
+	tk_input_join(in, second);
+	if (err || err2)
+		return err ? err : err2;
+	if (!st->first_bad_line && h.st.first_bad_line)
+		st->first_bad_line = st->lines + h.st.first_bad_line;
+	if (!st->other_event[0])
+		memcpy(st->other_event, h.st.other_event, sizeof(st->other_event));
+	st->lines += h.st.lines;
+	st->samples += h.st.samples;
+	st->malformed += h.st.malformed;
+	st->filtered += h.st.filtered;
+	return 1;
+}
+
+int tk_perfscript_read(struct tk_stacks *dst, struct tk_input *in, const struct tk_perfscript_opts *o,
+		       struct tk_parse_stats *st)
+{
+	static const struct tk_perfscript_opts none;
+	int r;
+
+	if (!o)
+		o = &none;
+	/* one CPU: a second thread would only add the merge */
+	if (o->split_min != UINT64_MAX && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		r = read_split(dst, in, o, st);
+		if (r)
+			return r < 0 ? r : 0;
+	}
+	return read_all(dst, in, o, st);
 }

@@ -35,7 +35,11 @@ struct tk_stacks {
 	size_t ids_len, ids_cap;
 	struct stack *stacks;
 	size_t nstacks, stacks_cap;
-	uint32_t *stack_tab;
+	/*
+	 * (hash >> 32) << 32 | (index + 1), 0 = empty: the tag settles most wrong candidates without
+	 * touching the stack or its ids, each a cache miss in a big profile
+	 */
+	uint64_t *stack_tab;
 	size_t stack_tab_size;
 
 	uint64_t total[2];
@@ -114,7 +118,7 @@ struct tk_stacks *tk_stacks_new(void)
 	s->frame_tab_size = 1024;
 	s->stack_tab_size = 1024;
 	s->frame_tab = calloc(s->frame_tab_size, sizeof(uint32_t));
-	s->stack_tab = calloc(s->stack_tab_size, sizeof(uint32_t));
+	s->stack_tab = calloc(s->stack_tab_size, sizeof(uint64_t));
 	if (!s->frame_tab || !s->stack_tab) {
 		tk_stacks_free(s);
 		return NULL;
@@ -227,23 +231,50 @@ static int note_order(struct tk_stacks *s, uint32_t idx, uint64_t count)
 	return 0;
 }
 
-int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, size_t depth,
-			   uint64_t count)
+static int stack_tab_grow(struct tk_stacks *s)
 {
-	uint64_t h = tk_hash_bytes(ids, depth * sizeof(*ids));
+	size_t nsize = s->stack_tab_size * 2, i, mask = nsize - 1;
+	uint64_t *nt = calloc(nsize, sizeof(*nt));
+
+	if (!nt)
+		return -ENOMEM;
+	for (i = 0; i < s->nstacks; i++) {
+		uint64_t h = s->stacks[i].hash;
+		size_t j;
+
+		for (j = h & mask; nt[j]; j = (j + 1) & mask)
+			;
+		nt[j] = (h >> 32 << 32) | ((uint64_t)i + 1);
+	}
+	free(s->stack_tab);
+	s->stack_tab = nt;
+	s->stack_tab_size = nsize;
+	return 0;
+}
+
+static inline bool same_ids(const uint32_t *a, const uint32_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* The index of the stack ids[0..depth), added (with zero counts) when new; -ENOMEM. */
+static int64_t stack_index(struct tk_stacks *s, const uint32_t *ids, size_t depth)
+{
+	uint64_t h = tk_hash_bytes(ids, depth * sizeof(*ids)), e;
 	size_t mask = s->stack_tab_size - 1, j;
 	struct stack *st;
 
-	if (slot < 0 || slot > 1)
-		return -EINVAL;
-	for (j = h & mask; s->stack_tab[j]; j = (j + 1) & mask) {
-		st = &s->stacks[s->stack_tab[j] - 1];
-		if (st->hash == h && st->depth == depth &&
-		    (!depth || !memcmp(s->ids + st->off, ids, depth * sizeof(*ids)))) {
-			st->count[slot] += count;
-			s->total[slot] += count;
-			return s->keep_order ? note_order(s, s->stack_tab[j] - 1, count) : 0;
-		}
+	for (j = h & mask; (e = s->stack_tab[j]); j = (j + 1) & mask) {
+		if ((e >> 32) != (h >> 32))
+			continue;
+		st = &s->stacks[(uint32_t)e - 1];
+		if (st->depth == depth && (!depth || same_ids(s->ids + st->off, ids, depth)))
+			return (uint32_t)e - 1;
 	}
 	if (depth > UINT32_MAX || s->nstacks >= UINT32_MAX - 1)
 		return -ENOMEM;
@@ -255,19 +286,80 @@ int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, s
 	st->depth = (uint32_t)depth;
 	st->hash = h;
 	st->count[0] = st->count[1] = 0;
-	st->count[slot] = count;
-	s->total[slot] += count;
 	if (depth)
 		memcpy(s->ids + s->ids_len, ids, depth * sizeof(*ids));
 	s->ids_len += depth;
-	s->stack_tab[j] = (uint32_t)++s->nstacks;
-	if (s->keep_order && note_order(s, (uint32_t)s->nstacks - 1, count))
+	s->stack_tab[j] = (h >> 32 << 32) | ((uint64_t)s->nstacks + 1);
+	s->nstacks++;
+	if (s->nstacks * 2 > s->stack_tab_size && stack_tab_grow(s))
 		return -ENOMEM;
-	if (s->nstacks * 2 > s->stack_tab_size &&
-	    rehash(&s->stack_tab, &s->stack_tab_size, s->nstacks, s->stacks, sizeof(*s->stacks),
-		   offsetof(struct stack, hash)))
+	return (int64_t)s->nstacks - 1;
+}
+
+int tk_stacks_add_ids_slot(struct tk_stacks *s, int slot, const uint32_t *ids, size_t depth,
+			   uint64_t count)
+{
+	int64_t i;
+
+	if (slot < 0 || slot > 1)
+		return -EINVAL;
+	i = stack_index(s, ids, depth);
+	if (i < 0)
+		return (int)i;
+	s->stacks[i].count[slot] += count;
+	s->total[slot] += count;
+	return s->keep_order ? note_order(s, (uint32_t)i, count) : 0;
+}
+
+int tk_stacks_merge(struct tk_stacks *dst, const struct tk_stacks *src)
+{
+	uint32_t *map = malloc((src->nframes ? src->nframes : 1) * sizeof(*map)), *ids = NULL;
+	size_t ids_cap = 0, i, d;
+	int err = 0;
+
+	if (!map)
 		return -ENOMEM;
-	return 0;
+	/* in id order, so frames new to dst get ids in the order a single pass would have seen them */
+	for (i = 0; i < src->nframes; i++) {
+		const struct frame *f = &src->frames[i];
+		int64_t id = tk_stacks_intern(dst, src->names + f->off, f->len, f->flags);
+
+		if (id < 0) {
+			err = (int)id;
+			goto out;
+		}
+		map[i] = (uint32_t)id;
+	}
+	for (i = 0; i < src->nstacks; i++) {
+		const struct stack *st = &src->stacks[i];
+		int64_t k;
+		int slot;
+
+		if (tk_grow_array((void **)&ids, &ids_cap, st->depth + 1, sizeof(*ids))) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (d = 0; d < st->depth; d++)
+			ids[d] = map[src->ids[st->off + d]];
+		k = stack_index(dst, ids, st->depth);
+		if (k < 0) {
+			err = (int)k;
+			goto out;
+		}
+		for (slot = 0; slot < 2; slot++) {
+			dst->stacks[k].count[slot] += st->count[slot];
+			dst->total[slot] += st->count[slot];
+		}
+	}
+out:
+	free(map);
+	free(ids);
+	return err;
+}
+
+bool tk_stacks_keeps_order(const struct tk_stacks *s)
+{
+	return s->keep_order;
 }
 
 int tk_stacks_add_ids(struct tk_stacks *s, const uint32_t *ids, size_t depth, uint64_t count)

@@ -80,6 +80,14 @@ int tk_stacks_frame_cmp(const struct tk_stacks *s, uint32_t a, uint32_t b);
 
 /* Record arrival order from now on (flame charts). Costs memory per run of differing samples. */
 void tk_stacks_keep_order(struct tk_stacks *s, bool on);
+bool tk_stacks_keeps_order(const struct tk_stacks *s);
+
+/*
+ * Add everything in src to dst: its frames (flags OR-ed) in id order, then its stacks in first-seen
+ * order with both slots' counts, so dst ends as if src's samples had been added to it one by one
+ * (arrival order aside). 0 or -ENOMEM.
+ */
+int tk_stacks_merge(struct tk_stacks *dst, const struct tk_stacks *src);
 /* The recorded order: n runs of (stack index, count). NULL/0 when not kept. */
 struct tk_stack_run {
 	uint32_t stack;
