@@ -5,7 +5,10 @@
 
 #include "lib/util/strbuf.h"
 
-static inline void sb_add_u64(struct strbuf *sb, uint64_t v)
+#include <string.h>
+
+/* v in decimal at o (at most 20 bytes, no NUL); returns the end. */
+static inline char *put_u64(char *o, uint64_t v)
 {
 	char tmp[24];
 	size_t i = sizeof(tmp);
@@ -14,7 +17,15 @@ static inline void sb_add_u64(struct strbuf *sb, uint64_t v)
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	sb_add(sb, tmp + i, sizeof(tmp) - i);
+	memcpy(o, tmp + i, sizeof(tmp) - i);
+	return o + sizeof(tmp) - i;
+}
+
+static inline void sb_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char tmp[24];
+
+	sb_add(sb, tmp, (size_t)(put_u64(tmp, v) - tmp));
 }
 
 #endif

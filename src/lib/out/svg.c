@@ -28,6 +28,8 @@ struct svg {
 	unsigned height, ypad1, ypad2;
 	uint64_t rng;
 	struct strbuf sb;	/* frames on their way to f */
+	char *countname;	/* o->countname as XML */
+	size_t countname_len;
 };
 
 static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
@@ -35,8 +37,49 @@ static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
 	return g->o->diff ? n->v[1] : n->v[0];
 }
 
+/*
+ * The frames are written straight into g->sb's buffer: emit() reserves the most one frame can take
+ * and the helpers below write through a cursor, one call per frame instead of one per piece (the
+ * strbuf calls, strlen and snprintf per piece cost more than everything else in a render).
+ */
+#define PUT_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) += sizeof(lit) - 1)
+
+/* 1234567 -> "1,234,567" */
+static char *put_count(char *o, uint64_t v)
+{
+	char tmp[24];
+	size_t n = (size_t)(put_u64(tmp, v) - tmp), i;
+
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = tmp[i];
+	}
+	return o;
+}
+
+/* v with `dec` decimals (1 or 2), as printf's %.Nf would write it for the values drawn here */
+static char *put_fixed(char *o, double v, int dec)
+{
+	uint64_t scale = dec == 1 ? 10 : 100, q;
+
+	if (v < 0) {
+		*o++ = '-';
+		v = -v;
+	}
+	q = (uint64_t)llround(v * (double)scale);
+	o = put_u64(o, q / scale);
+	*o++ = '.';
+	if (dec == 2 && q % scale < 10)
+		*o++ = '0';
+	return put_u64(o, q % scale);
+}
+
+/* The most put_xml writes for n bytes ("&quot;" for '"'). */
+#define XML_MAX(n) (6 * (n))
+
 /* XML text: escape markup; bytes that are not valid UTF-8 or are control characters become '?'. */
-static void put_xml(struct strbuf *sb, const char *s, size_t n)
+static char *put_xml(char *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
@@ -74,53 +117,27 @@ static void put_xml(struct strbuf *sb, const char *s, size_t n)
 			}
 			rep = "?";
 		}
-		sb_add(sb, s + run, i - run);
-		sb_adds(sb, rep);
+		memcpy(o, s + run, i - run);
+		o += i - run;
+		k = strlen(rep);
+		memcpy(o, rep, k);
+		o += k;
 		i++;
 		run = i;
 	}
-	sb_add(sb, s + run, n - run);
+	memcpy(o, s + run, n - run);
+	return o + (n - run);
 }
 
 static void put_xml_file(FILE *f, const char *s)
 {
-	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(s);
+	char *buf = malloc(XML_MAX(n) + 1);
 
-	put_xml(&sb, s, strlen(s));
-	if (sb.len)
-		fwrite(sb.buf, 1, sb.len, f);
-	sb_release(&sb);
-}
-
-/* v with `dec` decimals (1 or 2), as printf's %.Nf would write it for the values drawn here */
-static void add_fixed(struct strbuf *sb, double v, int dec)
-{
-	uint64_t scale = dec == 1 ? 10 : 100, q;
-
-	if (v < 0) {
-		sb_addc(sb, '-');
-		v = -v;
-	}
-	q = (uint64_t)llround(v * (double)scale);
-	sb_add_u64(sb, q / scale);
-	sb_addc(sb, '.');
-	if (dec == 2 && q % scale < 10)
-		sb_addc(sb, '0');
-	sb_add_u64(sb, q % scale);
-}
-
-/* 1234567 -> "1,234,567" */
-static void fmt_count(char *buf, size_t size, uint64_t v)
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), i, o = 0;
-
-	for (i = 0; i < n && (size_t)o + 2 < size; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = 0;
+	if (!buf)
+		return;
+	fwrite(buf, 1, (size_t)(put_xml(buf, s, n) - buf), f);
+	free(buf);
 }
 
 static double rnd(struct svg *g)
@@ -299,78 +316,96 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 	struct strbuf *sb = &g->sb;
 	const char *name = merged ? NULL : n->frame == TK_TREE_NONE ? "all" : tk_stacks_frame_name(g->s, n->frame);
 	size_t len = name ? (n->frame == TK_TREE_NONE ? 3 : tk_stacks_frame_len(g->s, n->frame)) : 0;
-	char mname[64], cnt[32];
+	char mname[64], *o;
 	double px = XPAD + (double)x * g->scale, pw = (double)w * g->scale, y = y_of(g, depth);
 	double pct = g->total ? 100.0 * (double)w / (double)g->total : 0;
 	int rgb[3] = { 200, 200, 200 }, k;
 	size_t chars;
 
 	if (merged) {
-		snprintf(mname, sizeof(mname), "[%u frames merged]", merged);
+		o = mname;
+		PUT_LIT(o, "[");
+		o = put_u64(o, merged);
+		PUT_LIT(o, " frames merged]");
 		name = mname;
-		len = strlen(mname);
+		len = (size_t)(o - mname);
 	} else {
 		colour(g, n, rgb);
 	}
-	fmt_count(cnt, sizeof(cnt), w);
-	sb_adds(sb, "<g data-x=\"");
-	sb_add_u64(sb, x);
-	sb_adds(sb, "\" data-w=\"");
-	sb_add_u64(sb, w);
-	sb_adds(sb, merged ? "\" data-merged=\"1\"><title>" : "\"><title>");
-	put_xml(sb, name, len);
-	sb_adds(sb, " (");
-	sb_adds(sb, cnt);
-	sb_addc(sb, ' ');
-	put_xml(sb, g->o->countname, strlen(g->o->countname));
-	sb_adds(sb, ", ");
-	add_fixed(sb, pct, 2);
-	sb_addc(sb, '%');
+	/* the fixed text, at most 20 numbers of at most 24 bytes each, the name twice, the count name */
+	if (sb_grow(sb, 512 + 20 * 24 + 2 * XML_MAX(len) + g->countname_len))
+		return;
+	o = sb->buf + sb->len;
+	PUT_LIT(o, "<g data-x=\"");
+	o = put_u64(o, x);
+	PUT_LIT(o, "\" data-w=\"");
+	o = put_u64(o, w);
+	if (merged)
+		PUT_LIT(o, "\" data-merged=\"1\"><title>");
+	else
+		PUT_LIT(o, "\"><title>");
+	o = put_xml(o, name, len);
+	PUT_LIT(o, " (");
+	o = put_count(o, w);
+	*o++ = ' ';
+	memcpy(o, g->countname, g->countname_len);
+	o += g->countname_len;
+	PUT_LIT(o, ", ");
+	o = put_fixed(o, pct, 2);
+	*o++ = '%';
 	if (g->o->diff && !merged) {
 		int64_t d = (int64_t)(n->v[1] - n->v[0]);
 
-		sb_adds(sb, d >= 0 ? "; +" : "; -");
-		sb_add_u64(sb, d >= 0 ? (uint64_t)d : (uint64_t)-d);
+		if (d >= 0)
+			PUT_LIT(o, "; +");
+		else
+			PUT_LIT(o, "; -");
+		o = put_u64(o, d >= 0 ? (uint64_t)d : (uint64_t)-d);
 		if (n->v[0]) {
-			sb_adds(sb, d >= 0 ? ", +" : ", ");
-			add_fixed(sb, 100.0 * (double)d / (double)n->v[0], 2);
-			sb_addc(sb, '%');
+			if (d >= 0)
+				PUT_LIT(o, ", +");
+			else
+				PUT_LIT(o, ", ");
+			o = put_fixed(o, 100.0 * (double)d / (double)n->v[0], 2);
+			*o++ = '%';
 		}
 	}
-	sb_adds(sb, ")</title><rect x=\"");
-	add_fixed(sb, px, 2);
-	sb_adds(sb, "\" y=\"");
-	add_fixed(sb, y, 1);
-	sb_adds(sb, "\" width=\"");
-	add_fixed(sb, pw, 2);
-	sb_adds(sb, "\" height=\"");
-	sb_add_u64(sb, g->o->frame_height - 1);
-	sb_adds(sb, "\" fill=\"rgb(");
+	PUT_LIT(o, ")</title><rect x=\"");
+	o = put_fixed(o, px, 2);
+	PUT_LIT(o, "\" y=\"");
+	o = put_fixed(o, y, 1);
+	PUT_LIT(o, "\" width=\"");
+	o = put_fixed(o, pw, 2);
+	PUT_LIT(o, "\" height=\"");
+	o = put_u64(o, g->o->frame_height - 1);
+	PUT_LIT(o, "\" fill=\"rgb(");
 	for (k = 0; k < 3; k++) {
 		if (k)
-			sb_addc(sb, ',');
-		sb_add_u64(sb, (uint64_t)rgb[k]);
+			*o++ = ',';
+		o = put_u64(o, (uint64_t)rgb[k]);
 	}
-	sb_adds(sb, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
-	add_fixed(sb, px + 3, 2);
-	sb_adds(sb, "\" y=\"");
-	add_fixed(sb, y + g->o->frame_height - 4.5, 1);
-	sb_adds(sb, "\">");
+	PUT_LIT(o, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
+	o = put_fixed(o, px + 3, 2);
+	PUT_LIT(o, "\" y=\"");
+	o = put_fixed(o, y + g->o->frame_height - 4.5, 1);
+	PUT_LIT(o, "\">");
 	chars = (size_t)(pw / (FONTSIZE * 0.59));
 	if (chars >= 3) {
 		if (len <= chars) {
-			put_xml(sb, name, len);
+			o = put_xml(o, name, len);
 		} else {
 			size_t cut = chars - 2;
 
 			/* do not cut a UTF-8 sequence in two */
 			while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
 				cut--;
-			put_xml(sb, name, cut);
-			sb_adds(sb, "..");
+			o = put_xml(o, name, cut);
+			PUT_LIT(o, "..");
 		}
 	}
-	sb_adds(sb, "</text></g>\n");
+	PUT_LIT(o, "</text></g>\n");
+	sb->len = (size_t)(o - sb->buf);
+	sb->buf[sb->len] = 0;
 	if (sb->len >= (1u << 16)) {
 		fwrite(sb->buf, 1, sb->len, g->f);
 		sb_reset(sb);
@@ -457,9 +492,14 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	unsigned w = o->width ? o->width : 1200;
 	int err;
 
+	g.countname = malloc(XML_MAX(strlen(o->countname)) + 1);
+	if (!g.countname)
+		return -ENOMEM;
+	g.countname_len = (size_t)(put_xml(g.countname, o->countname, strlen(o->countname)) - g.countname);
 	err = tk_tree_build(&g.t, s, o->reverse, o->flamechart);
 	if (err) {
 		tk_tree_release(&g.t);
+		free(g.countname);
 		return err;
 	}
 	g.total = width_of(&g, &g.t.n[0]);
@@ -469,6 +509,7 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	err = walk(&g, false);
 	if (err) {
 		tk_tree_release(&g.t);
+		free(g.countname);
 		return err;
 	}
 	g.height = g.ypad1 + g.ypad2 + (g.maxdepth + 1) * o->frame_height;
@@ -523,6 +564,7 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	sb_release(&g.sb);
 	fputs("</g>\n</svg>\n", f);
 	tk_tree_release(&g.t);
+	free(g.countname);
 	if (err)
 		return err;
 	return ferror(f) ? -EIO : 0;

@@ -14,7 +14,7 @@
 
 struct tk_tree_node {
 	uint32_t frame;		/* TK_TREE_NONE for the root */
-	uint32_t parent, child, last, next;
+	uint32_t child, next;	/* first child, next sibling */
 	uint32_t depth;
 	uint64_t v[2];		/* counts of slot 0 and slot 1 */
 };
@@ -22,6 +22,8 @@ struct tk_tree_node {
 struct tk_tree {
 	struct tk_tree_node *n;
 	size_t len, cap;
+	/* only while building by lookup (--reverse, flame charts) */
+	uint32_t *parent, *last;
 	uint32_t *tab;		/* (parent, frame) -> node + 1 */
 	size_t tab_size;
 };
