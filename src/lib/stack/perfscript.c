@@ -62,19 +62,32 @@ struct tk_perfscript {
 	size_t cache_ids_len, cache_ids_cap;
 };
 
+/* Perl's \s, \d and \w (ASCII), one table lookup per byte in the matchers' scanning loops */
+enum { C_SPACE = 1, C_DIGIT = 2, C_WORD = 4 };
+#define C_LETTERS(a) [a] = C_WORD, [a + 1] = C_WORD, [a + 2] = C_WORD, [a + 3] = C_WORD, [a + 4] = C_WORD, \
+	[a + 5] = C_WORD, [a + 6] = C_WORD, [a + 7] = C_WORD, [a + 8] = C_WORD, [a + 9] = C_WORD, \
+	[a + 10] = C_WORD, [a + 11] = C_WORD, [a + 12] = C_WORD
+static const unsigned char char_class[256] = {
+	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE, ['\f'] = C_SPACE, ['\v'] = C_SPACE,
+	['0'] = C_DIGIT | C_WORD, ['1'] = C_DIGIT | C_WORD, ['2'] = C_DIGIT | C_WORD, ['3'] = C_DIGIT | C_WORD,
+	['4'] = C_DIGIT | C_WORD, ['5'] = C_DIGIT | C_WORD, ['6'] = C_DIGIT | C_WORD, ['7'] = C_DIGIT | C_WORD,
+	['8'] = C_DIGIT | C_WORD, ['9'] = C_DIGIT | C_WORD,
+	C_LETTERS('a'), C_LETTERS('a' + 13), C_LETTERS('A'), C_LETTERS('A' + 13), ['_'] = C_WORD,
+};
+
 static inline bool is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return char_class[c] & C_SPACE;
 }
 
 static inline bool is_digit(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return char_class[c] & C_DIGIT;
 }
 
 static inline bool is_word(unsigned char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return char_class[c] & C_WORD;
 }
 
 /*
@@ -209,7 +222,7 @@ static void cache_clear(struct tk_perfscript *p)
 }
 
 /* The cached frames of this line (pushed onto the sample), or false. */
-static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h);
+static inline bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h);
 static int cache_put(struct tk_perfscript *p, const char *s, size_t n, uint64_t h, size_t first_id);
 
 static int push_id(struct tk_perfscript *p, uint32_t id)
@@ -647,7 +660,7 @@ static int on_frame(struct tk_perfscript *p, const char *pc, size_t pc_len, cons
 	return 0;
 }
 
-static bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
+static inline bool cache_hit(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
 {
 	size_t mask = p->cache_tab_size - 1, j;
 
@@ -726,19 +739,22 @@ static int malformed(struct tk_perfscript *p)
 	return 0;
 }
 
-/* A line starting with a blank inside a sample (h: its hash): a frame, from the cache if seen. */
-static int frame_line(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
+/* A line starting with a blank inside a sample (h: its hash), not in the cache: a frame, cached. */
+static __attribute__((noinline)) int frame_line_new(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
 {
 	size_t pc_len, func_len, mod_len, first = p->nids;
 	const char *pc, *func, *mod;
 	int err;
 
-	if (cache_hit(p, s, n, h))
-		return 0;
 	if (!match_frame(s, n, &pc, &pc_len, &func, &func_len, &mod, &mod_len))
 		return malformed(p);
 	err = on_frame(p, pc, pc_len, func, func_len, mod, mod_len);
 	return err ? err : cache_put(p, s, n, h, first);
+}
+
+static inline int frame_line(struct tk_perfscript *p, const char *s, size_t n, uint64_t h)
+{
+	return cache_hit(p, s, n, h) ? 0 : frame_line_new(p, s, n, h);
 }
 
 int tk_perfscript_line(struct tk_perfscript *p, const char *s, size_t n)
