@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "cmd/stackio.h"
 #include "lib/out/flame.h"
+#include "lib/util/hugeheap.h"
 #include "lib/util/json.h"
 
 static const char *const collapse_usage[] = {
@@ -127,6 +128,7 @@ int cmd_collapse(int argc, char **argv)
 		l.path = ops[0];
 	tk_getopt_free(&g);
 
+	tk_heap_hugepages(64u << 20);
 	s = tk_stacks_new();
 	if (!s)
 		return cmd_err("collapse", "out of memory");

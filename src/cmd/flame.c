@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "cmd/stackio.h"
 #include "lib/out/flame.h"
+#include "lib/util/hugeheap.h"
 #include "lib/util/json.h"
 
 static const char *const flame_usage[] = {
@@ -213,6 +214,7 @@ int cmd_flame(int argc, char **argv)
 	if (fo.inverted && !fo.title)
 		fo.title = "Icicle Graph";
 
+	tk_heap_hugepages(64u << 20);
 	s = tk_stacks_new();
 	if (!s)
 		return cmd_err("flame", "out of memory");
