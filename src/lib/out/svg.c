@@ -452,7 +452,7 @@ static int walk(struct svg *g, bool draw)
 			if (d > g->maxdelta && wk.node != 0)
 				g->maxdelta = d;
 		}
-		for (c = n->child; c != TK_TREE_NONE; c = g->t.n[c].next) {
+		for (c = n->first; c < n->first + n->nkids; c++) {
 			uint64_t w = width_of(g, &g->t.n[c]);
 
 			if ((double)w * g->scale < minw || !w) {

@@ -1,6 +1,10 @@
 /*
  * The frame tree a flame graph is drawn from: every distinct stack merged from the root, siblings
  * with the same frame merged (or, for a flame chart, only adjacent ones in arrival order).
+ *
+ * Nodes are stored level by level with each node's children next to each other (n[first] ..
+ * n[first + nkids - 1], in drawing order): the layout walks every child of each frame it draws, and
+ * in a depth-first layout those siblings lie a subtree apart, a cache miss each.
  */
 #ifndef TK_LIB_OUT_TREE_H
 #define TK_LIB_OUT_TREE_H
@@ -14,18 +18,14 @@
 
 struct tk_tree_node {
 	uint32_t frame;		/* TK_TREE_NONE for the root */
-	uint32_t child, next;	/* first child, next sibling */
+	uint32_t first, nkids;	/* children: n[first] .. n[first + nkids - 1] */
 	uint32_t depth;
 	uint64_t v[2];		/* counts of slot 0 and slot 1 */
 };
 
 struct tk_tree {
-	struct tk_tree_node *n;
+	struct tk_tree_node *n;	/* n[0] is the root */
 	size_t len, cap;
-	/* only while building by lookup (--reverse, flame charts) */
-	uint32_t *parent, *last;
-	uint32_t *tab;		/* (parent, frame) -> node + 1 */
-	size_t tab_size;
 };
 
 /*
