@@ -129,6 +129,33 @@ else:
 PY
 }
 
+# pprof keeps inlining as Lines of one Location (innermost first, the caller last), not as frames:
+# perf script's "(inlined)" frames and "a->b->c" chains (b and c inlined into a) become one Location
+# each with the caller, and the function names lose the "_[i]" that the folded text shows.
+@test "flame: pprof folds inlined frames into their caller's location" {
+	require_cmd protoc
+	printf 'app 42/42 [000] 1.000000: 1 cpu-clock:\n\t    401000 inner (inlined)\n\t    401000 outer+0x10 (/usr/bin/app)\n\t    402000 main+0x5 (/usr/bin/app)\n\n' > "$BATS_TEST_TMPDIR/in.txt"
+	printf 'app 42/42 [000] 1.000001: 2 cpu-clock:\n\t    401000 a->b->c (/usr/bin/app)\n\t    402000 main+0x5 (/usr/bin/app)\n\n' >> "$BATS_TEST_TMPDIR/in.txt"
+	tk flame -f pprof -o "$BATS_TEST_TMPDIR/p.pb.gz" "$BATS_TEST_TMPDIR/in.txt"
+	gzip -dc "$BATS_TEST_TMPDIR/p.pb.gz" | protoc --proto_path="$DATA" --decode=perftools.profiles.Profile \
+		"$DATA/profile.proto" > "$BATS_TEST_TMPDIR/p.txt"
+	python3 - "$BATS_TEST_TMPDIR/p.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+strings = [eval(s) for s in re.findall(r'^string_table: (".*")$', text, re.M)]
+funcs = {int(i): strings[int(n)] for i, n in re.findall(r'^function \{\n  id: (\d+)\n  name: (\d+)', text, re.M)}
+locs = {}
+for i, body in re.findall(r'^location \{\n  id: (\d+)\n(.*?)^\}', text, re.M | re.S):
+    locs[int(i)] = [funcs[int(f)] for f in re.findall(r'function_id: (\d+)', body)]
+got = {}
+for s in re.findall(r'^sample \{\n(.*?)^\}', text, re.M | re.S):
+    stack = tuple(tuple(locs[int(l)]) for l in re.findall(r'location_id: (\d+)', s))
+    got[stack] = int(re.findall(r'value: (\d+)', s)[0])
+want = {(("inner", "outer"), ("main",), ("app",)): 1, (("c", "b", "a"), ("main",), ("app",)): 2}
+assert got == want, got
+PY
+}
+
 @test "flame: speedscope and folded outputs" {
 	need_example
 	tk flame -f speedscope -o "$BATS_TEST_TMPDIR/s.json" "$EXAMPLE"

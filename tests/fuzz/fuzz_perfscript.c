@@ -1,4 +1,4 @@
-/* libFuzzer harness: perf script text -> stacks -> folded text, never a crash or a leak. */
+/* libFuzzer harness: perf script text -> stacks -> folded text and pprof, never a crash or a leak. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (null) {
 		tk_flame_opts_init(&fo);
 		tk_write_folded(s, null, &fo);
+		tk_write_pprof(s, null, &fo);	/* inlined frames become multi-line locations */
 		fclose(null);
 	}
 	tk_stacks_free(s);
