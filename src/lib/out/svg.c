@@ -412,25 +412,60 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 	}
 }
 
+/*
+ * What will be drawn: every frame at least minwidth wide (widths only shrink going up a stack, so
+ * that is all of them) and, under each, one box for its narrower children when that box is wide
+ * enough. Measured in one pass over the nodes in storage order: the depth of the picture and the
+ * largest change of a differential graph.
+ */
+static void measure(struct svg *g)
+{
+	double minw = g->o->minwidth;
+	size_t i;
+
+	g->maxdepth = 0;
+	g->maxdelta = 0;
+	for (i = 0; i < g->t.len; i++) {
+		const struct tk_tree_node *n = &g->t.n[i];
+		uint64_t w = width_of(g, n), merged_w = 0;
+		unsigned merged = 0;
+		uint32_t c;
+
+		if (i && (!w || (double)w * g->scale < minw))
+			continue;
+		if (n->depth > g->maxdepth)
+			g->maxdepth = n->depth;
+		if (g->o->diff && i) {
+			uint64_t d = n->v[1] > n->v[0] ? n->v[1] - n->v[0] : n->v[0] - n->v[1];
+
+			if (d > g->maxdelta)
+				g->maxdelta = d;
+		}
+		for (c = n->first; c < n->first + n->nkids; c++) {
+			uint64_t cw = width_of(g, &g->t.n[c]);
+
+			if ((double)cw * g->scale < minw || !cw) {
+				merged_w += cw;
+				merged += cw ? 1 : 0;
+			}
+		}
+		if (merged && (double)merged_w * g->scale >= minw && merged_w && n->depth + 1 > g->maxdepth)
+			g->maxdepth = n->depth + 1;
+	}
+}
+
 struct work {
 	uint32_t node;
 	uint64_t x;
 };
 
-/*
- * Walk what will be drawn (frames at least minwidth wide, each parent's narrow children merged into
- * one box when that box is wide enough). draw=false only measures depth and the largest delta.
- */
-static int walk(struct svg *g, bool draw)
+/* Draw what measure() measured, depth first, each parent's children pushed in order. */
+static int draw(struct svg *g)
 {
 	struct work *stk = NULL;
-	size_t sp = 0, cap = 0;
+	size_t sp = 0, cap = 256;
 	double minw = g->o->minwidth;
 
-	g->maxdepth = 0;
-	if (!draw)
-		g->maxdelta = 0;
-	cap = 256;
 	stk = malloc(cap * sizeof(*stk));
 	if (!stk)
 		return -ENOMEM;
@@ -442,16 +477,7 @@ static int walk(struct svg *g, bool draw)
 		unsigned merged = 0;
 		uint32_t c;
 
-		if (n->depth > g->maxdepth)
-			g->maxdepth = n->depth;
-		if (draw)
-			emit(g, n, n->depth, wk.x, width_of(g, n), 0);
-		else if (g->o->diff) {
-			uint64_t d = n->v[1] > n->v[0] ? n->v[1] - n->v[0] : n->v[0] - n->v[1];
-
-			if (d > g->maxdelta && wk.node != 0)
-				g->maxdelta = d;
-		}
+		emit(g, n, n->depth, wk.x, width_of(g, n), 0);
 		for (c = n->first; c < n->first + n->nkids; c++) {
 			uint64_t w = width_of(g, &g->t.n[c]);
 
@@ -473,12 +499,8 @@ static int walk(struct svg *g, bool draw)
 			stk[sp++] = (struct work){ c, cur };
 			cur += w;
 		}
-		if (merged && (double)merged_w * g->scale >= minw && merged_w) {
-			if (n->depth + 1 > g->maxdepth)
-				g->maxdepth = n->depth + 1;
-			if (draw)
-				emit(g, n, n->depth + 1, cur, merged_w, merged);
-		}
+		if (merged && (double)merged_w * g->scale >= minw && merged_w)
+			emit(g, n, n->depth + 1, cur, merged_w, merged);
 	}
 	free(stk);
 	return 0;
@@ -506,12 +528,7 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	g.scale = g.total ? (double)(w - 2 * XPAD) / (double)g.total : 0;
 	g.ypad1 = FONTSIZE * 3 + (o->subtitle ? FONTSIZE * 2 : 0);
 	g.ypad2 = FONTSIZE * 2 + 10;
-	err = walk(&g, false);
-	if (err) {
-		tk_tree_release(&g.t);
-		free(g.countname);
-		return err;
-	}
+	measure(&g);
 	g.height = g.ypad1 + g.ypad2 + (g.maxdepth + 1) * o->frame_height;
 
 	fprintf(f, "<?xml version=\"1.0\" standalone=\"no\"?>\n"
@@ -556,7 +573,7 @@ int tk_write_svg(const struct tk_stacks *s, FILE *f, const struct tk_flame_opts 
 	fprintf(f, "<text id=\"ignorecase\" x=\"%u\" y=\"%d\">ic</text>\n", w - XPAD - 16, FONTSIZE * 2);
 	fprintf(f, "<text id=\"matched\" class=\"hide\" x=\"%u\" y=\"%u\"> </text>\n", w - XPAD, g.height - g.ypad2 / 2);
 	fputs("<g id=\"frames\">\n", f);
-	err = walk(&g, true);
+	err = draw(&g);
 	if (g.sb.len)
 		fwrite(g.sb.buf, 1, g.sb.len, f);
 	if (!err)
