@@ -27,6 +27,7 @@ const volatile __u8 entry_all_caps = 0;	/* entry records capture any kind (split
  * thread id of a task the raw tracepoints name by pointer (a signal's target, a new child).
  */
 const volatile __u32 task_pid_off = 0;
+const volatile __u32 task_exit_code_off = 0;	/* 0: tasks' ends are not reported */
 const volatile __s32 execve_nr = 59;	/* from the user half's syscall table */
 const volatile __s32 execveat_nr = 322;
 
@@ -704,13 +705,25 @@ static __always_inline __u32 task_tid(__u64 task)
 	return tid;
 }
 
+#define TRACE_SIGNAL_DELIVERED 0
+/* signal(7)'s Term and Core signals but SIGKILL (which ptrace never shows), as bits 1..31 */
+#define FATAL_DEFAULT_MASK (0xfffffffeu & ~((1u << 9) | (1u << 17) | (1u << 18) | (1u << 19) | (1u << 20) | \
+					    (1u << 21) | (1u << 22) | (1u << 23) | (1u << 28)))
+
 SEC("raw_tp/signal_generate")
 int systrace_siggen(struct systrace_raw_args *ctx)
 {
 	struct systrace_rec *r;
-	__u32 tid;
+	__u32 tid, sig = (__u32)ctx->args[0];
+	__s64 kind;
+	__u64 id;
 
-	if (ctx->args[4] != TRACE_SIGNAL_IGNORED)
+	if (ctx->args[4] == TRACE_SIGNAL_IGNORED)
+		kind = SYSTRACE_SIG_DISCARDED;
+	else if (ctx->args[4] == TRACE_SIGNAL_DELIVERED && task_exit_code_off &&
+		 (sig >= 32 ? sig <= 64 : (FATAL_DEFAULT_MASK >> sig) & 1))
+		kind = SYSTRACE_SIG_GENERATED;
+	else
 		return 0;
 	tid = task_tid(ctx->args[2]);
 	if (!tid)
@@ -735,11 +748,20 @@ int systrace_siggen(struct systrace_raw_args *ctx)
 	r->tid = tid;
 	r->tgid = 0;
 	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
-	r->ret = SYSTRACE_SIG_DISCARDED;
-	/* SEND_SIG_NOINFO and SEND_SIG_PRIV are 0 and 1, not pointers: a bare si_signo then */
+	r->ret = kind;
+	/*
+	 * SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: the siginfo the kernel
+	 * makes of them, si_code SI_USER with the sender's pid and uid, or SI_KERNEL
+	 */
 	if (ctx->args[1] < 4096 || bpf_probe_read_kernel(r->args, sizeof(r->args), (void *)ctx->args[1])) {
 		__builtin_memset(r->args, 0, sizeof(r->args));
-		r->args[0] = (__u32)ctx->args[0];
+		r->args[0] = sig;
+		if (ctx->args[1] == 1) {
+			r->args[1] = 0x80;	/* SI_KERNEL */
+		} else if (ctx->args[1] == 0) {
+			id = bpf_get_current_pid_tgid();
+			r->args[2] = (id >> 32) | (bpf_get_current_uid_gid() << 32 & 0xffffffff00000000ull);
+		}
 	}
 	r->comm[0] = 0;
 	bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
@@ -801,15 +823,49 @@ int systrace_exec(struct systrace_raw_args *ctx)
 	return 0;
 }
 
-/* by_tid: a task that ends leaves its slot clear for whoever gets its thread id next. */
+/*
+ * A traced task ends: its wait status (task_struct.exit_code, set before this tracepoint: the
+ * group's status for threads a group exit or a fatal signal ends) goes to the reader, which reports
+ * it as ptrace does ("+++ exited with 3 +++", "+++ killed by SIGTERM +++"); without the record a
+ * signal's shortcut to a group exit shows only as SIGKILL. by_tid: the slot is cleared for
+ * whoever gets the thread id next.
+ */
 SEC("raw_tp/sched_process_exit")
 int systrace_task_exit(void *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct systrace_task *st = bpf_map_lookup_elem(&task_by_tid, &tid);
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct systrace_task *st;
+	struct systrace_rec *r;
+	int code = 0;
 
 	(void)ctx;
-	if (st && st->traced) {
+	if (by_tid)
+		st = bpf_map_lookup_elem(&task_by_tid, &tid);
+	else
+		st = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!st || !st->traced)
+		return 0;
+	if (task_exit_code_off && st->traced == SYSTRACE_TRACED &&
+	    !bpf_probe_read_kernel(&code, 4, (void *)(bpf_get_current_task() + task_exit_code_off))) {
+		r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+		if (r) {
+			r->size = sizeof(*r);
+			r->type = SYSTRACE_REC_TASKEXIT;
+			r->ncap = 0;
+			r->nr = -1;
+			r->tid = tid;
+			r->tgid = id >> 32;
+			r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
+			r->ret = code;
+			__builtin_memset(r->args, 0, sizeof(r->args));
+			r->comm[0] = 0;
+			bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
+		} else {
+			count_lost();
+		}
+	}
+	if (by_tid) {
 		st->traced = SYSTRACE_UNTRACED;
 		st->nr = -1;
 	}

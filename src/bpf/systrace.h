@@ -76,11 +76,18 @@ enum systrace_rec_type {
 	SYSTRACE_REC_ENTER = 1,	/* syscall entry: args and entry captures */
 	SYSTRACE_REC_EXIT = 2,	/* syscall exit: args re-read from the saved registers, exit captures */
 	SYSTRACE_REC_SIGNAL = 3,	/* signal delivery: nr is the signal, args the siginfo's 48 bytes */
+	SYSTRACE_REC_TASKEXIT = 4,	/* a traced task ends: ret is its wait status (task_struct.exit_code) */
 };
 
 /* A SIGNAL record's ret: the kernel discarded the signal at once (its default action is to ignore
  * it); it shows at the target's next return to user space, where ptrace would have reported it. */
 #define SYSTRACE_SIG_DISCARDED 1
+/*
+ * A SIGNAL record's ret: a signal whose default action ends the target was sent to it. The kernel
+ * may end the target's thread group at once (SIGKILL to each thread) without delivering it; the
+ * target's end record then says it ended by this signal, and the reader shows it delivered there.
+ */
+#define SYSTRACE_SIG_GENERATED 2
 
 /* One ring-buffer record: this header, then `ncap` captures, each 8-byte aligned. */
 struct systrace_rec {

@@ -133,3 +133,41 @@ PY
 		[ "${lines[-1]}" = "+++ exited with 0 +++" ]
 	done
 }
+
+@test "a thread group's end: the other threads end with the group's status, their calls = ?" {
+	run tk trace -f -e trace=exit_group,pause -- "$PROGS/group_exit"
+	[ "$status" -eq 3 ]
+	echo "$output"
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] pause\( <unfinished \.\.\.>$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] <\.\.\. pause resumed>\) += \?$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] \+\+\+ exited with 3 \+\+\+$'
+	[ "${lines[-1]}" = "+++ exited with 3 +++" ]
+	# a fatal signal: the thread ends with it too (on eBPF the kernel turns it into SIGKILL for
+	# every thread; the task's exit code still names it)
+	run tk trace -f -e trace=exit_group,pause -- "$PROGS/group_exit" term
+	[ "$status" -eq 143 ]
+	echo "$output"
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] (<\.\.\. pause resumed>|pause\()\) += \?$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] \+\+\+ killed by SIGTERM \+\+\+$'
+	[ "${lines[-1]}" = "+++ killed by SIGTERM +++" ]
+}
+
+@test "a task killed by SIGKILL in a call: its line ends <unfinished ...>) = ?, as strace" {
+	run tk trace -f -e trace=clock_nanosleep -- sh -c 'sleep 5 & sleep 0.3; kill -KILL $!; wait'
+	[ "$status" -eq 0 ]
+	echo "$output"
+	# (the parent's lines may come between: then the call is resumed to end unfinished)
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] (clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=5, tv_nsec=0\}, |<\.\.\. clock_nanosleep resumed>) <unfinished \.\.\.>\) += \?$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] \+\+\+ killed by SIGKILL \+\+\+$'
+	! echo "$output" | grep -q ERESTART
+}
+
+@test "a fatal signal: the call it interrupts returns, the signal shows, the task is killed by it" {
+	run tk trace -f -e trace=clock_nanosleep,kill -- sh -c 'sleep 5 & sleep 0.3; kill -TERM $!; wait'
+	[ "$status" -eq 0 ]
+	echo "$output"
+	echo "$output" | grep -Eq '^\[pid +([0-9]+)\] (clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=5, tv_nsec=0\}, |<\.\.\. clock_nanosleep resumed>)\{tv_sec=4, tv_nsec=[0-9]+\}\) += \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=[0-9]+, si_uid=0\} ---$'
+	echo "$output" | grep -Eq '^\[pid +[0-9]+\] \+\+\+ killed by SIGTERM \+\+\+$'
+	[ "${lines[-1]}" = "+++ exited with 0 +++" ]
+}

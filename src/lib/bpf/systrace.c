@@ -29,6 +29,7 @@ struct tk_systrace {
 	int ncpus;
 	int tasks_fd;
 	bool by_tid;		/* tasks in an array indexed by thread id (see systrace.bpf.c) */
+	bool exits;		/* TASKEXIT records come (task_struct.exit_code found) */
 };
 
 /* Thread-id array up to this pid_max (16 bytes each: 4 MiB); task storage beyond. */
@@ -137,9 +138,18 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		/* the array does their jobs */
 		bpf_map__set_max_entries(s->maps.traced_tids, 1);
 		bpf_map__set_max_entries(s->maps.newborn, 1);
-	} else {
-		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
 	}
+	/* tasks' ends with their wait status, where the kernel's BTF says where it is kept */
+	if (!cfg->count && !cfg->all) {
+		int code_off = tk_btf_file_member_offset(NULL, "task_struct", "exit_code");
+
+		if (code_off > 0) {
+			s->rodata->task_exit_code_off = code_off;
+			t->exits = true;
+		}
+	}
+	if (!t->by_tid && !t->exits)
+		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
 	/* only threads (-f) can execve from a non-leader thread; task storage needs no help */
 	if (!t->by_tid || !cfg->follow || cfg->all)
 		bpf_program__set_autoload(s->progs.systrace_exec, false);
@@ -378,6 +388,11 @@ int tk_systrace_stat(struct tk_systrace *t, unsigned nr, struct systrace_stat *o
 	}
 	free(v);
 	return 0;
+}
+
+bool tk_systrace_reports_exits(const struct tk_systrace *t)
+{
+	return t->exits;
 }
 
 uint64_t tk_systrace_lost(struct tk_systrace *t)

@@ -40,6 +40,8 @@ void tk_systrace_close(struct tk_systrace *t);
 
 /* Trace one task (a thread id): from its next syscall entry on. */
 int tk_systrace_add_task(struct tk_systrace *t, pid_t tid);
+/* Whether traced tasks' ends come as SYSTRACE_REC_TASKEXIT records with their wait status. */
+bool tk_systrace_reports_exits(const struct tk_systrace *t);
 /*
  * Trace a command we started and hold before its exec: from its execve on, so strace's first line
  * comes first and nothing of the launcher's own code after fork shows.

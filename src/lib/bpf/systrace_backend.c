@@ -32,6 +32,7 @@ struct pending {
 	int tid;
 	bool shown;		/* its entry half went to the printer */
 	uint64_t seq;		/* arrival order */
+	bool sigkill;		/* a held exit: a SIGKILL delivery came after it */
 	size_t size;
 	struct systrace_rec *rec;
 };
@@ -59,6 +60,11 @@ struct bpfrun {
 	uint64_t seq;
 	struct held_signal *held;
 	size_t nheld, capheld;
+	struct pending *defer;	/* exits with -ERESTART*, held until the task's next record */
+	size_t ndefer, capdefer;
+	bool exits;		/* tasks' ends come as TASKEXIT records */
+	struct held_signal *sent;	/* fatal signals sent, not (yet) delivered */
+	size_t nsent, capsent;
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -244,9 +250,198 @@ static void show_entries_but(struct bpfrun *b, int tid)
 	}
 }
 
+/* Whether another thread of rec's thread group is in execve (pending), which ends rec's task. */
+static bool exec_in_group(const struct bpfrun *b, const struct systrace_rec *rec)
+{
+	size_t i;
+
+	for (i = 0; i < b->npend; i++)
+		if (b->pend[i].tid != (int)rec->tid && b->pend[i].rec->tgid == rec->tgid &&
+		    is_exec(b->pend[i].rec->nr))
+			return true;
+	return false;
+}
+
+static bool task_known(const struct bpfrun *b, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < b->ntids; i++)
+		if (b->tids[i] == tid)
+			return true;
+	return false;
+}
+
+/*
+ * tid ends with a wait status. Reported here for tasks tracekit did not start (the started
+ * command's end comes from waitpid, which also knows about core dumps); the signals held for it
+ * go with it, as ptrace never reports a dead task's.
+ */
+static void task_end(struct bpfrun *b, const struct systrace_rec *rec, int status)
+{
+	int tid = (int)rec->tid;
+	size_t i, j;
+
+	for (i = j = 0; i < b->nheld; i++)
+		if (b->held[i].tid != tid)
+			b->held[j++] = b->held[i];
+	b->nheld = j;
+	if (tid != b->env->main_pid && task_known(b, tid))
+		tk_printer_task_exit(b->env->printer, tid, status, rec->ts + b->realtime_off, rec->ts);
+}
+
+static bool is_restart(int64_t ret)
+{
+	return ret == -512 || ret == -513 || ret == -514 || ret == -516;	/* ERESTART* */
+}
+
+static int handle_record(struct bpfrun *b, const struct systrace_rec *rec, size_t size);
+
+static struct pending *defer_find(struct bpfrun *b, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < b->ndefer; i++)
+		if (b->defer[i].tid == tid)
+			return &b->defer[i];
+	return NULL;
+}
+
+static int defer_add(struct bpfrun *b, const struct systrace_rec *rec, size_t size)
+{
+	struct pending *d, *grown;
+
+	if (b->ndefer == b->capdefer) {
+		b->capdefer = b->capdefer ? b->capdefer * 2 : 8;
+		grown = realloc(b->defer, b->capdefer * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		b->defer = grown;
+	}
+	d = &b->defer[b->ndefer];
+	d->rec = malloc(size);
+	if (!d->rec)
+		return -ENOMEM;
+	memcpy(d->rec, rec, size);
+	d->size = size;
+	d->tid = (int)rec->tid;
+	d->sigkill = false;
+	b->ndefer++;
+	return 0;
+}
+
+/*
+ * A held exit meets the task's next record. When that is a SIGKILL delivery and then the task's
+ * end (a kill -9, or the kernel ending the other threads of a group exit or of a fatal signal),
+ * ptrace would never have seen the call return ("<unfinished ...>) = ?"): only its entry half is
+ * shown. Otherwise the exit is handled as it came.
+ */
+static void defer_settle(struct bpfrun *b, struct pending *d, bool killed)
+{
+	struct systrace_rec *rec = d->rec;
+	size_t size = d->size;
+	struct pending *p;
+
+	*d = b->defer[--b->ndefer];
+	if (!killed) {
+		handle_record(b, rec, size);
+	} else {
+		p = pending_find(b, (int)rec->tid);
+		if (p && p->rec->nr == rec->nr) {
+			if (!b->split || !p->shown)
+				deliver_enter(b, p->rec, p->size, rec, size);
+			pending_drop(b, p);
+		} else {
+			deliver_enter(b, NULL, 0, rec, size);
+		}
+	}
+	free(rec);
+}
+
+/* siginfo_t from a SIGNAL record's 48 bytes */
+static void rec_siginfo(const struct systrace_rec *rec, siginfo_t *si)
+{
+	memset(si, 0, sizeof(*si));
+	memcpy(si, rec->args, sizeof(rec->args));
+}
+
+static int signal_hold(struct held_signal **arr, size_t *n, size_t *cap, const struct systrace_rec *rec)
+{
+	struct held_signal *grown;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		grown = realloc(*arr, *cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		*arr = grown;
+	}
+	(*arr)[*n].tid = (int)rec->tid;
+	rec_siginfo(rec, &(*arr)[*n].si);
+	(*arr)[*n].ts = rec->ts;
+	(*n)++;
+	return 0;
+}
+
+/* The fatal signal sent to tid, sig, whose delivery went unseen (index), or -1. */
+static long sent_find(const struct bpfrun *b, int tid, int sig)
+{
+	size_t i;
+
+	for (i = b->nsent; i-- > 0;)
+		if (b->sent[i].tid == tid && b->sent[i].si.si_signo == sig)
+			return (long)i;
+	return -1;
+}
+
+/* Forget the sent signals to tid (all of them, or those of signal sig when sig > 0). */
+static void sent_forget(struct bpfrun *b, int tid, int sig)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < b->nsent; i++)
+		if (b->sent[i].tid != tid || (sig > 0 && b->sent[i].si.si_signo != sig))
+			b->sent[j++] = b->sent[i];
+	b->nsent = j;
+}
+
+/*
+ * Whether tid's end (wait status) is a fatal signal sent to tid itself: the kernel ended the
+ * group at once, where ptrace would have seen tid take the signal (and its call return).
+ */
+static bool ended_by_sent(const struct bpfrun *b, int tid, int status)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && sent_find(b, tid, WTERMSIG(status)) >= 0;
+}
+
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 {
 	struct bpfrun *b = ctx;
+	struct pending *d = b->ndefer ? defer_find(b, (int)rec->tid) : NULL;
+
+	if (d && rec->type == SYSTRACE_REC_SIGNAL && rec->nr == SIGKILL)
+		d->sigkill = true;	/* its end record settles it */
+	else if (d)
+		defer_settle(b, d, d->sigkill && rec->type == SYSTRACE_REC_TASKEXIT &&
+				   !ended_by_sent(b, (int)rec->tid, (int)rec->ret));
+	/* only a task whose end is reported can tell an ERESTART exit from a SIGKILL's end */
+	if (rec->type == SYSTRACE_REC_EXIT && is_restart(rec->ret) && b->exits) {
+		if (!defer_add(b, rec, size))
+			return 0;
+		b->failed = true;
+	}
+	return handle_record(b, rec, size);
+}
+
+/* The end of the trace: exits still held were not followed by a SIGKILL. */
+static void defer_flush(struct bpfrun *b)
+{
+	while (b->ndefer)
+		defer_settle(b, &b->defer[0], false);
+}
+
+static int handle_record(struct bpfrun *b, const struct systrace_rec *rec, size_t size)
+{
 	struct pending *p;
 	int status, old_tid;
 
@@ -259,46 +454,53 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 	if (rec->type == SYSTRACE_REC_SIGNAL) {
 		siginfo_t si;
 
-		if (rec->nr == SIGKILL)	/* never reported by ptrace either: the task's end says it */
+		/*
+		 * Never shown as a signal (ptrace does not report it either): it is also how the
+		 * kernel ends the other threads of a group exit, and how a fatal signal to an
+		 * untraced task ends it; the task's end record says what ended it
+		 */
+		if (rec->nr == SIGKILL)
 			return 0;
-
-		memset(&si, 0, sizeof(si));
-		memcpy(&si, rec->args, sizeof(rec->args));
+		if (rec->ret == SYSTRACE_SIG_GENERATED) {
+			if (signal_hold(&b->sent, &b->nsent, &b->capsent, rec))
+				b->failed = true;
+			return 0;
+		}
+		if (b->nsent)	/* delivered after all: as sent to this thread or to its process */
+			sent_forget(b, (int)rec->tid, rec->nr), sent_forget(b, (int)rec->tgid, rec->nr);
 		if (rec->ret == SYSTRACE_SIG_DISCARDED) {
-			struct held_signal *grown;
-
 			if ((pid_t)rec->tid == getpid())	/* -a: our own SIGCHLD */
 				return 0;
-			if (b->nheld == b->capheld) {
-				b->capheld = b->capheld ? b->capheld * 2 : 8;
-				grown = realloc(b->held, b->capheld * sizeof(*grown));
-				if (!grown) {
-					b->failed = true;
-					return 0;
-				}
-				b->held = grown;
-			}
-			b->held[b->nheld].tid = (int)rec->tid;
-			b->held[b->nheld].si = si;
-			b->held[b->nheld].ts = rec->ts;
-			b->nheld++;
+			if (signal_hold(&b->held, &b->nheld, &b->capheld, rec))
+				b->failed = true;
 			return 0;
 		}
 		know_task(b, (int)rec->tid);
+		rec_siginfo(rec, &si);
 		tk_printer_signal(b->env->printer, (int)rec->tid, &si, rec->ts + b->realtime_off, rec->ts);
+		return 0;
+	}
+	if (rec->type == SYSTRACE_REC_TASKEXIT) {
+		long i = WIFSIGNALED((int)rec->ret) ? sent_find(b, (int)rec->tid, WTERMSIG((int)rec->ret)) : -1;
+
+		/* ended by a fatal signal sent to it: shown as delivered, as ptrace reports it */
+		if (i >= 0)
+			tk_printer_signal(b->env->printer, (int)rec->tid, &b->sent[i].si,
+					  b->sent[i].ts + b->realtime_off, b->sent[i].ts);
+		if (b->nsent)
+			sent_forget(b, (int)rec->tid, 0);
+		/* the old leader of an execve from another thread: superseded, not ended */
+		if (!exec_in_group(b, rec))
+			task_end(b, rec, (int)rec->ret);
 		return 0;
 	}
 	if (rec->type == SYSTRACE_REC_ENTER) {
 		if (rec->nr == SYS_exit || rec->nr == SYS_exit_group) {
 			deliver(b, rec, size, NULL, 0);
-			/*
-			 * A task we did not start ends here; the one we started is reported from
-			 * waitpid, which also knows about signals.
-			 */
-			if ((int)rec->tid != b->env->main_pid) {
+			/* without end records: the status it asks for (a group exit's other threads unseen) */
+			if (!b->exits) {
 				status = (int)(rec->args[0] & 0xff) << 8;
-				tk_printer_task_exit(b->env->printer, (int)rec->tid, status,
-						     rec->ts + b->realtime_off, rec->ts);
+				task_end(b, rec, status);
 			}
 			return 0;
 		}
@@ -556,6 +758,7 @@ static int bpf_run(struct tk_trace_env *env)
 	}
 	b.realtime_off = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 	tk_systrace_set_handler(b.st, on_record, &b);
+	b.exits = tk_systrace_reports_exits(b.st);
 	for (i = 0; i < o->npids; i++) {
 		r = tk_systrace_add_process(b.st, o->pids[i], o->follow > 0);
 		if (r) {
@@ -606,6 +809,7 @@ static int bpf_run(struct tk_trace_env *env)
 		}
 	}
 	tk_systrace_drain(b.st);
+	defer_flush(&b);
 	if (b.nunshown)		/* calls still in flight: the printer knows them as ptrace would */
 		show_entries_but(&b, 0);
 	if (cfg.count)
@@ -631,8 +835,12 @@ out:
 	for (i = 0; i < (int)b.npend; i++)
 		free(b.pend[i].rec);
 	free(b.pend);
+	for (i = 0; i < (int)b.ndefer; i++)
+		free(b.defer[i].rec);
+	free(b.defer);
 	free(b.tids);
 	free(b.held);
+	free(b.sent);
 	return r;
 }
 
