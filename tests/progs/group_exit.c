@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "in_syscall.h"
+
 static volatile pid_t waiter_tid;
 
 static void *waiter(void *arg)
@@ -23,32 +25,13 @@ static void *waiter(void *arg)
 	return NULL;
 }
 
-/* whether tid is inside pause(2) now, as /proc tells */
-static int in_pause(pid_t tid)
-{
-	char path[64], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return atoi(buf) == SYS_pause && buf[0] != '-';
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t t;
 
 	if (pthread_create(&t, NULL, waiter, NULL))
 		return 1;
-	while (!waiter_tid || !in_pause(waiter_tid))
+	while (!waiter_tid || !in_syscall(waiter_tid, SYS_pause))
 		usleep(1000);
 	if (argc > 1 && !strcmp(argv[1], "term"))
 		raise(SIGTERM);

@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "in_syscall.h"
+
 static int pipefd[2];
 static volatile pid_t reader_tid;
 
@@ -25,25 +27,6 @@ static void *reader(void *arg)
 	return read(pipefd[0], &c, 1) == 1 ? NULL : (void *)1;
 }
 
-/* whether tid is inside read(2) now, as /proc tells */
-static int in_read(pid_t tid)
-{
-	char path[64], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return atoi(buf) == SYS_read && buf[0] != '-';
-}
-
 int main(void)
 {
 	pthread_t t;
@@ -51,7 +34,7 @@ int main(void)
 
 	if (pipe(pipefd) || pthread_create(&t, NULL, reader, NULL))
 		return 1;
-	while (!reader_tid || !in_read(reader_tid))
+	while (!reader_tid || !in_syscall(reader_tid, SYS_read))
 		usleep(1000);
 	getppid();
 	if (write(pipefd[1], "x", 1) != 1 || pthread_join(t, &ret))
