@@ -49,7 +49,7 @@ int stack_load(struct stack_load *l, struct tk_stacks *dst)
 	if (tk_is_perfdata(head, hn)) {
 		char why[256] = "";
 		struct tk_perfdata_opts po = { .pid = l->ps.pid, .tid = l->ps.tid, .event = l->ps.event,
-					       .err = why, .errlen = sizeof(why) };
+					       .slot = l->slot, .err = why, .errlen = sizeof(why) };
 
 		tk_input_close(in);
 		if (!strcmp(l->path, "-"))
@@ -65,8 +65,10 @@ int stack_load(struct stack_load *l, struct tk_stacks *dst)
 			(l->format == STACK_IN_AUTO && tk_looks_folded(head, hn));
 	if (l->was_folded)
 		err = tk_folded_read(dst, l->slot, in, &l->st, &l->two_columns);
-	else
+	else {
+		l->ps.slot = l->slot;
 		err = tk_perfscript_read(dst, in, &l->ps, &l->st);
+	}
 	l->bytes = tk_input_bytes(in);
 	tk_input_close(in);
 	if (err == -EBADMSG)

@@ -185,6 +185,16 @@ PY
 	# normalized: before (20) scaled to after's total (40): a 20 -> 30, b 20 -> 5
 	tk flame --diff --normalize -f folded "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" > "$BATS_TEST_TMPDIR/n.folded"
 	[ "$(cat "$BATS_TEST_TMPDIR/n.folded")" = "$(printf 'm;a 20 30\nm;b 20 5\nm;c 0 5')" ]
+	# perf script inputs too: AFTER's samples count as "after"
+	printf 'app 1/1 [000] 1.000000: 1 cpu-clock:\n\t    401000 a (/bin/x)\n\n' > "$BATS_TEST_TMPDIR/before.txt"
+	printf 'app 1/1 [000] 2.000000: 3 cpu-clock:\n\t    401000 a (/bin/x)\n\napp 1/1 [000] 2.1: 1 cpu-clock:\n\t    402000 b (/bin/x)\n\n' > "$BATS_TEST_TMPDIR/after.txt"
+	tk flame --diff -f folded "$BATS_TEST_TMPDIR/before.txt" "$BATS_TEST_TMPDIR/after.txt" > "$BATS_TEST_TMPDIR/p.folded"
+	[ "$(cat "$BATS_TEST_TMPDIR/p.folded")" = "$(printf 'app;a 1 3\napp;b 0 1')" ]
+	# and perf.data: a profile against itself changes nothing
+	tk flame --diff -f folded "$TK_SRC/tests/fuzz/corpus/fuzz_perfdata/perf-g.data" \
+		"$TK_SRC/tests/fuzz/corpus/fuzz_perfdata/perf-g.data" > "$BATS_TEST_TMPDIR/pd.folded"
+	[ -s "$BATS_TEST_TMPDIR/pd.folded" ]
+	! awk '$(NF - 1) != $NF' "$BATS_TEST_TMPDIR/pd.folded" | grep -q .
 	# difffolded-style two-column input is a differential graph by itself
 	tk flame < "$BATS_TEST_TMPDIR/d.folded" > "$BATS_TEST_TMPDIR/d2.svg"
 	grep -q 'Differential Flame Graph' "$BATS_TEST_TMPDIR/d2.svg"

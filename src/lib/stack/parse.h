@@ -29,6 +29,7 @@ struct tk_perfscript_opts {
 	bool annotate_jit;	/* append _[j] to frames from /tmp/perf-PID.map */
 	bool addrs;		/* "[dso <addr>]" for unsymbolized frames */
 	const char *event;	/* keep only this event; NULL: the first event seen */
+	int slot;		/* the aggregate's count slot the samples go to (1: "after" of a diff) */
 	/*
 	 * tk_perfscript_read parses a plain file at least this big (0: 2 MB; UINT64_MAX: never) in two
 	 * threads, each on one half, with the same result as one pass.

@@ -149,7 +149,7 @@ int tk_stacks_from_perfdata(struct tk_stacks *dst, const char *path, const struc
 		tk_profile_free(&p);
 		return r;
 	}
-	r = tk_profile_to_stacks(dst, &p, 0, o, st);
+	r = tk_profile_to_stacks(dst, &p, o ? o->slot : 0, o, st);
 	if (r == -ENOENT && o && o->err)
 		snprintf(o->err, o->errlen, "no event '%s' in the file", o->event);
 	tk_profile_free(&p);

@@ -19,6 +19,7 @@
 struct tk_perfdata_opts {
 	bool pid, tid;		/* root frame "comm-PID" / "comm-PID/TID" as perf script input gives */
 	const char *event;	/* keep only samples of this event; NULL: the first event */
+	int slot;		/* tk_stacks_from_perfdata: the count slot (1: "after" of a diff) */
 	char *err;		/* optional: the reader's one-line reason (naming the file offset) */
 	size_t errlen;
 };

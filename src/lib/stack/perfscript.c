@@ -284,7 +284,7 @@ static int flush_sample(struct tk_perfscript *p)
 	p->rev[0] = p->pname_id;
 	for (i = 0; i < p->nids; i++)
 		p->rev[i + 1] = p->ids[p->nids - 1 - i];
-	err = tk_stacks_add_ids(p->dst, p->rev, n, p->period);
+	err = tk_stacks_add_ids_slot(p->dst, p->o.slot, p->rev, n, p->period);
 	if (err)
 		return err;
 	p->st->samples++;
