@@ -205,13 +205,19 @@ struct systrace_raw_args {
 /*
  * Batched wake-ups: the reader polls with a timeout and is woken only by the record that takes the
  * unread data across the threshold. Not by every record past it: while the reader is busy catching
- * up, each of those would cost the traced task an interrupt to another CPU.
+ * up, each of those would cost the traced task an interrupt to another CPU. The crossing is judged
+ * on the ring's own accounting (a record takes its size plus an 8-byte header, rounded to 8): with
+ * the bare size, a record could step over the window, the reader was never woken and the ring
+ * filled up. reserved: the record is already counted in the unread data (bpf_ringbuf_reserve).
  */
-static __always_inline __u64 wakeup_flags(__u64 size)
+static __always_inline __u64 wakeup_flags(__u64 size, bool reserved)
 {
 	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	__u64 took = (size + BPF_RINGBUF_HDR_SZ + 7) & ~7ull;
 
-	return avail < wakeup_bytes && avail + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (reserved)
+		avail = avail > took ? avail - took : 0;
+	return avail < wakeup_bytes && avail + took >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 /* x86_64 struct pt_regs from r10 to orig_ax: the slice holding the six arguments and the number. */
@@ -539,7 +545,7 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	/* a bound the verifier sees on the very register passed on (clang tests a copy otherwise) */
 	asm volatile("%0 &= 0x7fff" : "+r"(size));
 	r->size = size;
-	flags = wakeup_flags(size);
+	flags = wakeup_flags(size, false);
 	if (bpf_ringbuf_output(&rb, s->buf, size, flags))
 		count_lost();
 	s->busy = 0;
@@ -681,7 +687,7 @@ int systrace_signal(struct systrace_raw_args *ctx)
 	r->comm[0] = 0;
 	if (want_comm)
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
-	flags = wakeup_flags(sizeof(*r));
+	flags = wakeup_flags(sizeof(*r), true);
 	bpf_ringbuf_submit(r, flags);
 	return 0;
 }
@@ -764,7 +770,7 @@ int systrace_siggen(struct systrace_raw_args *ctx)
 		}
 	}
 	r->comm[0] = 0;
-	bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
+	bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r), true));
 	return 0;
 }
 
@@ -860,7 +866,7 @@ int systrace_task_exit(void *ctx)
 			r->ret = code;
 			__builtin_memset(r->args, 0, sizeof(r->args));
 			r->comm[0] = 0;
-			bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r)));
+			bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r), true));
 		} else {
 			count_lost();
 		}

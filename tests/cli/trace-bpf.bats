@@ -231,3 +231,14 @@ prog_ids_of() {
 	run tk trace --backend ptrace -a -- true
 	[ "$status" -eq 2 ]
 }
+
+@test "trace-bpf: a long burst of mixed records at the default ring size loses nothing" {
+	# ~330k records of two sizes, several times the 4 MiB ring: the reader must be woken (or
+	# read at its poll timeout) however the records fall against the wake-up threshold
+	run tk trace --backend bpf -o "$BATS_TEST_TMPDIR/out" -- "$PROGS/burst" 100000
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$(grep -c '^read([0-9]*, "\\0", 1) *= 1$' "$BATS_TEST_TMPDIR/out")" -eq 100000 ]
+	[ "$(grep -c '^getppid() *= [0-9]*$' "$BATS_TEST_TMPDIR/out")" -eq 33334 ]
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/out")" = "+++ exited with 0 +++" ]
+}

@@ -351,7 +351,14 @@ int tk_systrace_poll(struct tk_systrace *t, int timeout_ms)
 	if (!t->rb)
 		return 0;
 	n = ring_buffer__poll(t->rb, timeout_ms);
-	return n == -EINTR ? 0 : n;
+	/*
+	 * Records are read on every timeout too, not only on a wake-up: the kernel half wakes the
+	 * reader once per threshold crossing, and a crossing missed (records from several CPUs at
+	 * once) must cost a poll period, never a full ring.
+	 */
+	if (n == 0 || n == -EINTR)
+		n = ring_buffer__consume(t->rb);
+	return n;
 }
 
 int tk_systrace_drain(struct tk_systrace *t)
