@@ -57,7 +57,10 @@ int tk_systrace_set_handler(struct tk_systrace *t, tk_systrace_rec_fn fn, void *
 int tk_systrace_poll(struct tk_systrace *t, int timeout_ms);
 /* Consume whatever is in the ring now. */
 int tk_systrace_drain(struct tk_systrace *t);
-/* The ring buffer's epoll fd, for callers with their own loop. */
+/*
+ * For callers with their own loop: an fd that polls readable when the kernel half wakes the reader
+ * (at its fill threshold, not on every record); call tk_systrace_drain() after each wait.
+ */
 int tk_systrace_fd(struct tk_systrace *t);
 
 /* -c totals for one syscall, summed over CPUs. */
