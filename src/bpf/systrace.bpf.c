@@ -353,6 +353,8 @@ __noinline int cap_vec(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
 	return put(s, w.off, addr, w.n * 8, arg, false, false);
 }
 
+#define IOV_ANY (1u << 23)	/* cap_iov's argmax: the return value is not a byte count */
+
 /*
  * struct iovec[count] and each buffer: at most `each` bytes of one buffer (-s), at most `total` over
  * all of them (the bytes a readv returned). argmax packs the argument index and `each` as in cap_vec.
@@ -362,14 +364,15 @@ __noinline int cap_iov(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
 	struct {
 		__u64 base, len;
 	} iov;
-	__u32 i, start = off, n, arg = argmax & 0xff, each = argmax >> 8;
+	__u32 i, start = off, n, arg = argmax & 0xff, each = (argmax >> 8) & 0x7fff;
 	struct systrace_rec *r;
 	__u64 total = ~0ull;
 
 	if (!s)
 		return off;
 	r = (void *)s->buf;
-	if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0)
+	/* the return counts bytes, except for sendmmsg/recvmmsg's messages (IOV_ANY) */
+	if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0 && !(argmax & IOV_ANY))
 		total = r->ret;
 	if (count > SYSTRACE_VEC_MAX)
 		count = SYSTRACE_VEC_MAX;
@@ -415,6 +418,23 @@ __noinline int cap_msghdr(struct systrace_scratch *s, __u32 off, __u64 addr, __u
 			  m.controllen > 512);
 	if (m.iov && m.iovlen)
 		off = cap_iov(s, off, m.iov, m.iovlen, arg | max << 8);
+	return off;
+}
+
+/* struct mmsghdr[count] (64 bytes each), then each message's memory as cap_msghdr takes it. */
+__noinline int cap_mmsghdr(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 count, __u32 argmax)
+{
+	__u32 i, start = off;
+
+	if (!s)
+		return off;
+	if (count > SYSTRACE_MMSG_MAX)
+		count = SYSTRACE_MMSG_MAX;
+	off = put(s, off, addr, count * 64, argmax & 0xff, false, false);
+	if (off == start)
+		return off;
+	for (i = 0; i < SYSTRACE_MMSG_MAX && i < count; i++)
+		off = cap_msghdr(s, off, addr + 64 * i, argmax & 0xff, ((argmax >> 8) & 0x7fff) | IOV_ANY >> 8);
 	return off;
 }
 
@@ -485,6 +505,8 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 		return cap_iov(s, off, addr, want > 1024 ? 1024 : want, cap->arg | cap->max << 8);
 	case SYSTRACE_CAP_MSGHDR:
 		return cap_msghdr(s, off, addr, cap->arg, cap->max);
+	case SYSTRACE_CAP_MMSGHDR:
+		return cap_mmsghdr(s, off, addr, (__u32)arg_of(r, cap->len_arg), cap->arg | cap->max << 8);
 	default:
 		return off;
 	}

@@ -13,6 +13,7 @@
 #define SYSTRACE_STRV_MAX 32		/* strings captured from an argv-like array */
 #define SYSTRACE_PTRV_MAX 1024		/* pointers counted in an envp-like array */
 #define SYSTRACE_VEC_MAX 8		/* iovec entries captured */
+#define SYSTRACE_MMSG_MAX 4		/* messages of a sendmmsg/recvmmsg captured */
 #define SYSTRACE_HIST_SLOTS 40		/* log2(ns) latency buckets */
 
 /* What the in-kernel capture engine reads, per pointer argument (struct systrace_cap.kind). */
@@ -27,6 +28,7 @@ enum systrace_cap_kind {
 	SYSTRACE_CAP_PTRV,	/* NULL-terminated array of pointers only (envp: counted, not printed) */
 	SYSTRACE_CAP_IOV,	/* struct iovec[args[len_arg]] and each buffer, `max` bytes in all */
 	SYSTRACE_CAP_MSGHDR,	/* struct msghdr, its name, iovec array and buffers, its control data */
+	SYSTRACE_CAP_MMSGHDR,	/* struct mmsghdr[args[len_arg]]: the array, then each MSGHDR's memory */
 };
 
 enum systrace_cap_when {

@@ -4,7 +4,8 @@
 # in order, from the first one on (before it: the dynamic loader's calls; after: stdout's write).
 load helpers
 
-# check_prog PROG [TRACER]: TRACER defaults to tracekit; `strace` checks the expectations themselves.
+# check_prog PROG [TRACER]: TRACER is tracekit's backend, ptrace (the default) or bpf; `strace` checks
+# the expectations themselves.
 check_prog() {
 	local prog=$PROGS/$1 set exp out n first start
 	set=$("$prog" --set)
@@ -13,7 +14,7 @@ check_prog() {
 	if [ "${2:-}" = strace ]; then
 		strace -e trace="$set" -o "$out" -- "$prog" > "$exp"
 	else
-		tk trace --backend ptrace -e trace="$set" -o "$out" -- "$prog" > "$exp"
+		tk trace --backend "${2:-ptrace}" -e trace="$set" -o "$out" -- "$prog" > "$exp"
 	fi
 	n=$(($(wc -l < "$exp") - 1))
 	first=$(head -1 "$exp")
@@ -61,4 +62,23 @@ check_prog() {
 	# (with -f the call may be interrupted by the parent's lines and resumed)
 	grep -Eq ' (clock_nanosleep\(CLOCK_REALTIME, 0, \{tv_sec=5, tv_nsec=0\}, |<\.\.\. clock_nanosleep resumed>)\{tv_sec=4, tv_nsec=[0-9]+\}\) += \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$' "$BATS_TEST_TMPDIR/out" ||
 		{ cat "$BATS_TEST_TMPDIR/out"; return 1; }
+}
+
+@test "decoders: ioctls (termios, winsize, FIO*, SIOCGIFINDEX, _IOC), sendfile offsets, sendmmsg/recvmmsg" {
+	check_prog sys_ioctl
+}
+
+@test "decoders: ioctls, sendfile and mmsg vectors print the same on eBPF" {
+	require_root
+	require_feature bpf
+	check_prog sys_ioctl bpf
+}
+
+# (ptrace only: eBPF resolves -y at print time, from /proc, after a short-lived command has gone)
+@test "decoders: -y names sendfile's two descriptors" {
+	local out=$BATS_TEST_TMPDIR/y exe
+	exe=$(realpath "$PROGS/sys_ioctl" | sed 's/[].[*^$]/\\&/g')
+	tk trace --backend ptrace -y -e trace=sendfile -o "$out" -- "$PROGS/sys_ioctl" > /dev/null
+	grep -Eq '^sendfile\([0-9]+<pipe:\[[0-9]+\]>, [0-9]+<'"$exe"'>, \[2\] => \[9\], 7\) += 7$' "$out" ||
+		{ cat "$out"; return 1; }
 }

@@ -51,6 +51,15 @@ static bool plan_arg(long nr, const struct tk_argdesc *a, int i, unsigned strsiz
 			return true;
 		}
 		break;
+	case SYS_sendmmsg:
+	case SYS_recvmmsg:
+		if (i == 1) {	/* struct mmsghdr[vlen] and each message's iovecs */
+			c->kind = SYSTRACE_CAP_MMSGHDR;
+			c->len_arg = 2;
+			c->max = clamp16(strsize);
+			return true;
+		}
+		break;
 	case SYS_getdents64:
 		if (i == 1) {
 			c->kind = SYSTRACE_CAP_RETLEN;

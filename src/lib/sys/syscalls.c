@@ -45,7 +45,6 @@
 #define SA_OUT(n) A_(SOCKADDR, .when = TK_AT_EXIT, .len_arg = (n), .len_ptr = 1, .size = 128)
 #define INTPTR_OUT A_(INTPTR, .when = TK_AT_EXIT, .size = 4)
 #define INTPTR_IN A_(INTPTR, .size = 4)
-#define LOFFPTR A_(INTPTR, .size = 8)
 #define CUSTOM(f, sz) A_(CUSTOM, .fmt = (f), .size = (sz))
 #define CUSTOM_OUT(f, sz) A_(CUSTOM, .when = TK_AT_EXIT, .fmt = (f), .size = (sz))
 #define IFC(f, sz, cond) A_(CUSTOM, .fmt = (f), .size = (sz), .shown = (cond))
@@ -588,57 +587,6 @@ static void fcntl_ret(struct tk_dec *d)
 	sb_addf(d->out, "%" PRId64, r);
 }
 
-static void fmt_ioctl_cmd(struct tk_dec *d, int i)
-{
-	uint32_t v = (uint32_t)d->sc->args[i];
-	const char *n = tk_xlat_name(&tk_xlat_ioctl_cmds, v);
-
-	if (n && d->opt->xstyle != TK_XLAT_RAW) {
-		sb_adds(d->out, n);
-		return;
-	}
-	if (v >> 16) {
-		static const char *const dir[] = { "_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
-						   "_IOC_READ|_IOC_WRITE" };
-
-		sb_addf(d->out, "_IOC(%s, %#x, %#x, %#x)", dir[v >> 30], (v >> 8) & 0xff, v & 0xff,
-			(v >> 16) & 0x3fff);
-		return;
-	}
-	sb_addf(d->out, "%#x", v);
-}
-
-static void fmt_ioctl_arg(struct tk_dec *d, int i)
-{
-	uint32_t cmd = (uint32_t)d->sc->args[1];
-	uint64_t v = d->sc->args[i];
-	struct {
-		uint16_t row, col, xpixel, ypixel;
-	} ws;
-	int32_t n;
-
-	if (!d->failed && (cmd == 0x5413 /* TIOCGWINSZ */ || cmd == 0x5414 /* TIOCSWINSZ */) &&
-	    !d->mem->ops->read(d->mem->ctx, d->sc->tid, v, &ws, sizeof(ws))) {
-		sb_addf(d->out, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", ws.row, ws.col,
-			ws.xpixel, ws.ypixel);
-		return;
-	}
-	if (!d->failed && (cmd == 0x541B /* FIONREAD */ || cmd == 0x5421 /* FIONBIO */ ||
-			   cmd == 0x540F /* TIOCGPGRP */ || cmd == 0x5410 /* TIOCSPGRP */) &&
-	    !d->mem->ops->read(d->mem->ctx, d->sc->tid, v, &n, 4)) {
-		sb_addf(d->out, "[%d]", n);
-		return;
-	}
-	tk_fmt_ptr(d->out, v);
-}
-
-static bool ioctl_has_arg(const struct tk_syscall *sc)
-{
-	uint32_t cmd = (uint32_t)sc->args[1];
-
-	return cmd != 0x5451 /* FIOCLEX */ && cmd != 0x5450 /* FIONCLEX */ && cmd != 0x5422 /* TIOCNOTTY */;
-}
-
 static void fmt_pollfds(struct tk_dec *d, int i)
 {
 	uint64_t addr = d->sc->args[i], n = d->sc->args[1], k;
@@ -780,8 +728,16 @@ static bool prctl_has_args(const struct tk_syscall *sc)
 	return true;
 }
 
-static void fmt_msghdr(struct tk_dec *d, int i)
+/*
+ * struct msghdr at addr; its iovec buffers show at most `got` bytes in all (what a receive
+ * returned), or everything each iovec holds when got < 0 (what a send passed).
+ */
+static void fmt_msghdr_at(struct tk_dec *d, uint64_t addr, int64_t got)
 {
+	static const struct tk_sysdesc iov_in = { "", 1, 0, 0, { { .kind = TK_ARG_IOV, .len_arg = 5 } }, NULL };
+	static const struct tk_sysdesc iov_got = {
+		"", 1, 0, 0, { { .kind = TK_ARG_IOV, .when = TK_AT_EXIT, .len_arg = 5 } }, NULL
+	};
 	struct {
 		uint64_t name;
 		uint32_t namelen, pad;
@@ -790,9 +746,10 @@ static void fmt_msghdr(struct tk_dec *d, int i)
 	} m;
 	struct tk_syscall sc = *d->sc;
 	struct tk_dec sub = *d;
+	int next = 0;
 
-	if (d->mem->ops->read(d->mem->ctx, d->sc->tid, d->sc->args[i], &m, sizeof(m))) {
-		tk_fmt_ptr(d->out, d->sc->args[i]);
+	if (!addr || d->mem->ops->read(d->mem->ctx, d->sc->tid, addr, &m, sizeof(m))) {
+		tk_fmt_ptr(d->out, addr);
 		return;
 	}
 	sb_adds(d->out, "{msg_name=");
@@ -801,22 +758,86 @@ static void fmt_msghdr(struct tk_dec *d, int i)
 	else
 		sb_adds(d->out, "NULL");
 	sb_addf(d->out, ", msg_namelen=%u, msg_iov=", m.namelen);
+	sc.args[0] = m.iov;
 	sc.args[5] = m.iovlen;
+	sc.ret = got;
 	sub.sc = &sc;
-	{
-		static const struct tk_sysdesc iovd = { "", 1, 0, 0, { { .kind = TK_ARG_IOV, .len_arg = 5 } }, NULL };
-		int next = 0;
-
-		sc.args[0] = m.iov;
-		if (d->exiting)
-			sc.ret = d->sc->ret;
-		sub.desc = &iovd;
-		tk_sys_format_args(&sub, &next);
-	}
+	sub.desc = got < 0 ? &iov_in : &iov_got;
+	sub.exiting = true;
+	sub.failed = false;
+	sub.spans = NULL;
+	tk_sys_format_args(&sub, &next);
 	sb_addf(d->out, ", msg_iovlen=%" PRIu64 ", msg_controllen=%" PRIu64 ", msg_flags=", m.iovlen,
 		m.controllen);
 	tk_xlat_flags(d->out, &tk_xlat_msg_flags, (uint32_t)m.flags, d->opt->xstyle);
 	sb_addc(d->out, '}');
+}
+
+static void fmt_msghdr(struct tk_dec *d, int i)
+{
+	bool received = d->sc->nr == __NR_recvmsg;
+
+	if (received && d->failed)
+		tk_fmt_ptr(d->out, d->sc->args[i]);
+	else
+		fmt_msghdr_at(d, d->sc->args[i], received ? d->sc->ret : -1);
+}
+
+/*
+ * sendmmsg/recvmmsg's struct mmsghdr[]: strace shows the messages a successful call handled with
+ * their msg_len, a failed sendmmsg's messages without it (what it tried to send), a failed
+ * recvmmsg's array as its address. At most -s messages, then "...".
+ */
+#define MMSGHDR_SIZE 64 /* struct msghdr (56) + unsigned msg_len, padded */
+
+static void fmt_mmsgvec(struct tk_dec *d, int i)
+{
+	bool recv = d->sc->nr == __NR_recvmmsg, ok = d->exiting && !d->failed;
+	uint64_t addr = d->sc->args[i], n = ok ? (uint64_t)d->sc->ret : (uint32_t)d->sc->args[2], k;
+	uint32_t len;
+
+	if (!addr || (recv && !ok)) {
+		tk_fmt_ptr(d->out, addr);
+		return;
+	}
+	sb_addc(d->out, '[');
+	for (k = 0; k < n; k++) {
+		if (k)
+			sb_adds(d->out, ", ");
+		if (k >= d->opt->strsize || k >= 1024 ||
+		    (ok && d->mem->ops->read(d->mem->ctx, d->sc->tid, addr + k * MMSGHDR_SIZE + 56, &len, 4))) {
+			sb_adds(d->out, "...");
+			break;
+		}
+		sb_adds(d->out, "{msg_hdr=");
+		fmt_msghdr_at(d, addr + k * MMSGHDR_SIZE, recv ? (int64_t)len : -1);
+		if (ok)
+			sb_addf(d->out, ", msg_len=%u", len);
+		sb_addc(d->out, '}');
+	}
+	sb_addc(d->out, ']');
+}
+
+/* sendfile's loff_t *: "[0] => [5]" when it moved; the kernel stores the entry offset plus what it
+ * sent, so the entry value is the exit value less the return (and the eBPF backend, which captures
+ * at exit only, shows the same). */
+static void fmt_sendfile_offset(struct tk_dec *d, int i)
+{
+	uint64_t addr = d->sc->args[i];
+	int64_t off;
+
+	if (!addr) {
+		sb_adds(d->out, "NULL");
+		return;
+	}
+	if (d->mem->ops->read(d->mem->ctx, d->sc->tid, addr, &off, 8)) {
+		tk_fmt_ptr(d->out, addr);
+		return;
+	}
+	if (!d->failed && d->sc->ret > 0)
+		sb_addf(d->out, "[%" PRIu64 "] => [%" PRIu64 "]", (uint64_t)(off - d->sc->ret), (uint64_t)off);
+	else
+		sb_addf(d->out, "[%" PRIu64 "]", (uint64_t)off);
 }
 
 /* rt_sigreturn({mask=[...]}): the mask the frame restores. x86_64's handler returned with `ret`,
@@ -925,8 +946,9 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	SYS1(fdatasync, D, R_INT, FD),
 	SYS0(sync, 0, R_INT),
 	SYS1(syncfs, D, R_INT, FD),
-	SYS4(sendfile, D | N, R_INT, FD, FD, LOFFPTR, ULONG),
-	SYS3(ioctl, D, R_INT, FD, CUSTOM(fmt_ioctl_cmd, 0), IFC(fmt_ioctl_arg, 8, ioctl_has_arg)),
+	SYS4(sendfile, D | N, R_INT, FD, FD, CUSTOM_OUT(fmt_sendfile_offset, 8), ULONG),
+	/* at exit: an output struct exists only then, an input one is still there (64: ifreq, termios) */
+	SYS3(ioctl, D, R_INT, FD, CUSTOM(tk_fmt_ioctl_req, 0), IFC_OUT(tk_fmt_ioctl_arg, 64, tk_ioctl_has_arg)),
 	SYS1(umask, 0, R_OCT, OCT),
 	SYS1(chroot, F, R_INT, PATH),
 	SYS4(fallocate, D, R_INT, FD, INT, LONG, LONG),
@@ -1011,8 +1033,8 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	SYS6(recvfrom, N, R_INT, FD, BUF_OUT, ULONG, FLAGS32(msg_flags), SA_OUT(5), SOCKLEN_OUT),
 	SYS3(sendmsg, N, R_INT, FD, CUSTOM(fmt_msghdr, 56), FLAGS32(msg_flags)),
 	SYS3(recvmsg, N, R_INT, FD, CUSTOM_OUT(fmt_msghdr, 56), FLAGS32(msg_flags)),
-	SYS4(sendmmsg, N, R_INT, FD, PTR, UINT, FLAGS32(msg_flags)),
-	SYS5(recvmmsg, N, R_INT, FD, PTR, UINT, FLAGS32(msg_flags), PTR),
+	SYS4(sendmmsg, N, R_INT, FD, CUSTOM_OUT(fmt_mmsgvec, 0), UINT, FLAGS32(msg_flags)),
+	SYS5(recvmmsg, N, R_INT, FD, CUSTOM_OUT(fmt_mmsgvec, 0), UINT, FLAGS32(msg_flags), ST_IN(TIMESPEC, 16)),
 	SYS2(shutdown, N, R_INT, FD, XVAL(shutdown_how)),
 	SYS5(setsockopt, N, R_INT, FD, CUSTOM(fmt_sockopt_level, 0), CUSTOM(fmt_sockopt_name, 0),
 	     CUSTOM(fmt_setsockopt_val, 256), UINT),

@@ -252,5 +252,9 @@ void tk_fmt_struct(struct tk_dec *d, int i, int id, uint64_t addr, size_t size);
 void tk_fmt_siginfo(struct strbuf *sb, const void *siginfo, enum tk_xlat_style st);
 void tk_fmt_sigset(struct strbuf *sb, const uint64_t *mask, size_t bytes);
 void tk_fmt_sockaddr(struct tk_dec *d, uint64_t addr, int64_t len);
+/* ioctl's request and argument (ioctl.c) */
+void tk_fmt_ioctl_req(struct tk_dec *d, int i);
+void tk_fmt_ioctl_arg(struct tk_dec *d, int i);
+bool tk_ioctl_has_arg(const struct tk_syscall *sc);
 
 #endif
