@@ -13,7 +13,7 @@
 #include "lib/sys/printer.h"
 
 static const char *const trace_usage[] = {
-	"tracekit trace [-fCcqrTtvwyZz] [-e EXPR]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
+	"tracekit trace [-fCcqrTtvwyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
 	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
 	NULL,
@@ -22,7 +22,8 @@ static const char *const trace_usage[] = {
 enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP, OPT_CGROUP, OPT_COMM, OPT_BUFSIZE, OPT_HIST };
 
 static const struct tk_opt trace_opts[] = {
-	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex), status=SET, signal=SET" },
+	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex), status=, signal=, read=FDS, write=FDS, inject=SET:error=E|retval=N[:when=W], fault=SET" },
+	{ 'P', "trace-path", "PATH", "only syscalls touching PATH (by name or descriptor; repeatable)" },
 	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process)" },
 	{ 's', "string-limit", "N", "show at most N bytes of strings and buffers (32)" },
 	{ 'p', "attach", "PID", "attach to PID (comma list, repeatable); Ctrl-C detaches" },
@@ -222,6 +223,7 @@ int cmd_trace(int argc, char **argv)
 	const char *backend = NULL; /* NULL: eBPF when it loads here, else ptrace with a notice */
 	struct tk_trace_env env;
 	struct tk_printer *p;
+	static const char *paths[64]; /* -P */
 	char err[256];
 	int c, r, i, zflags = 0;
 	bool auto_backend;
@@ -250,6 +252,15 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'o':
 			out.path = optarg;
+			break;
+		case 'P':
+			if (o.npaths == (int)(sizeof(paths) / sizeof(paths[0])) || !*optarg) {
+				tk_getopt_free(&g);
+				free(o.pids);
+				return cmd_usage_err("trace", *optarg ? "too many -P (at most 64)" : "empty -P path");
+			}
+			paths[o.npaths++] = optarg;
+			o.paths = paths;
 			break;
 		case 's':
 			n = strtol(optarg, &end, 10);
@@ -396,6 +407,18 @@ int cmd_trace(int argc, char **argv)
 			return cmd_usage_err("trace", "-a, --cgroup, --comm, --buffer-size and --hist need --backend bpf");
 		}
 		backend = "bpf";
+	}
+	if (o.filter.ninject) {
+		/* eBPF cannot change a return value here: bpf_override_return needs kprobes, which
+		 * this kernel lacks, and fmod_ret programs are refused like fentry (doctor says so) */
+		if (backend && strcmp(backend, "ptrace")) {
+			free(o.pids);
+			return cmd_usage_err("trace", "-e inject= and -e fault= need the ptrace backend (eBPF cannot change syscall returns on this kernel)");
+		}
+		if (!backend)
+			fprintf(stderr, "tracekit trace: eBPF cannot inject syscall faults on this kernel (no kprobes for "
+					"bpf_override_return); using ptrace\n");
+		backend = "ptrace";
 	}
 	auto_backend = !backend;
 	if (!backend)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/sys/filter.h"
+#include "lib/sys/pathtrace.h"
 #include "lib/sys/sysdesc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -91,6 +93,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.failed = sc.ret < 0 && sc.ret >= -4095;
 	tk_sys_format_args(&d, &next);
 	tk_sys_format_ret(&d);
+	/* -e read=all -e write=all dumps and -P over the same hostile memory */
+	{
+		static struct tk_sysfilter f;
+		static struct tk_pathtrace *pt;
+
+		if (!f.dumps) {
+			tk_sysfilter_init(&f);
+			memset(&f.dump_read, 0xff, sizeof(f.dump_read));
+			memset(&f.dump_write, 0xff, sizeof(f.dump_write));
+			f.dumps = true;
+			pt = tk_pathtrace_new();
+			if (pt)
+				tk_pathtrace_add(pt, "/x/y");
+		}
+		tk_sys_dump(&sb, &f, &sc, &mem);
+		if (pt)
+			tk_pathtrace_exit(pt, &sc, &mem, tk_pathtrace_match(pt, &sc, &mem));
+	}
 	sb_release(&sb);
 	return 0;
 }

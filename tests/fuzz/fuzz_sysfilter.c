@@ -1,4 +1,5 @@
-/* libFuzzer harness: strace -e expressions (trace=, signal=, status=), one per input line. */
+/* libFuzzer harness: strace -e expressions (trace=, signal=, status=, read=, write=, inject=, fault=), one per
+ * input line. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (nr = -1; nr <= TK_SYS_NR_MAX + 1; nr++)
 		(void)tk_sysfilter_traced(&f, nr);
 	(void)tk_sysfilter_traces_all(&f);
+	for (nr = -1; nr <= TK_SYS_NR_MAX + 1; nr++) {
+		unsigned n;
+
+		if (tk_sysfilter_injects(&f, nr))
+			for (n = 1; n < 8; n++)
+				(void)tk_sysfilter_inject(&f, nr, n);
+	}
+	for (nr = -1; nr <= TK_FDSET_MAX + 1; nr++)
+		(void)(tk_fdset_has(&f.dump_read, nr) + tk_fdset_has(&f.dump_write, nr));
 	free(text);
 	return 0;
 }

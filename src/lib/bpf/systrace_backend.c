@@ -725,9 +725,12 @@ static int bpf_run(struct tk_trace_env *env)
 	 * (perf trace's whole lines) nor -ff (one file per process).
 	 */
 	b.split = o->follow == 1 && o->summary != 1 && !o->all;
-	tk_systrace_plan(desc, selected, (void *)o, o->fmt.strsize, b.split);
+	/* -e read=/write= dump whole buffers, not -s bytes: capture as much as a record holds */
+	tk_systrace_plan(desc, selected, (void *)o,
+			 o->filter.dumps && o->fmt.strsize < SYSTRACE_CAP_MAX ? SYSTRACE_CAP_MAX : o->fmt.strsize,
+			 b.split);
 	cfg.desc = desc;
-	cfg.count = o->summary == 1;
+	cfg.count = o->summary == 1 && !o->npaths; /* -P decides per call in user space */
 	cfg.follow = o->follow > 0;
 	cfg.want_time = o->ts != TK_TS_NONE || o->relative || o->show_duration || o->json || o->summary;
 	if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_SUCCESSFUL)

@@ -20,6 +20,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,8 @@ struct ptask {
 	bool hide;	     /* the started child before its execve: tracekit's own set-up */
 	bool seccomp_entry;  /* entry seen through a seccomp stop: resume with PTRACE_SYSCALL */
 	struct tk_syscall sc;
+	unsigned *calls;	     /* -e inject=: invocations so far per syscall number */
+	const struct tk_inject *inj; /* the in-flight call is being injected */
 };
 
 struct ptracer {
@@ -162,11 +165,19 @@ static struct ptask *task_add(struct ptracer *t, int tid)
 
 static void task_del(struct ptracer *t, struct ptask *k)
 {
+	free(k->calls);
+	k->calls = NULL;
 	k->used = false;
 	t->live--;
 }
 
 /* ---- the seccomp prefilter ---- */
+/* Syscalls the tracee must stop at: the traced ones, the injected ones, execve (to find the start). */
+static bool stops(const struct tk_sysfilter *f, long nr)
+{
+	return tk_sysfilter_traced(f, nr) || tk_sysfilter_injects(f, nr) || nr == __NR_execve || nr == __NR_execveat;
+}
+
 static int install_seccomp(const struct tk_sysfilter *f)
 {
 	struct sock_filter *prog;
@@ -177,7 +188,7 @@ static int install_seccomp(const struct tk_sysfilter *f)
 	int r;
 
 	for (nr = 0; nr <= TK_SYS_NR_MAX; nr++) {
-		bool tr = tk_sysfilter_traced(f, nr) || nr == __NR_execve || nr == __NR_execveat;
+		bool tr = stops(f, nr);
 
 		nall++;
 		ntraced += tr;
@@ -194,7 +205,7 @@ static int install_seccomp(const struct tk_sysfilter *f)
 	I(BPF_JMP | BPF_JGE | BPF_K, TK_SYS_NR_MAX + 1, 0, 1);
 	I(BPF_RET | BPF_K, f->trace_unknown ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW, 0, 0);
 	for (nr = 0; nr <= TK_SYS_NR_MAX; nr++) {
-		bool tr = tk_sysfilter_traced(f, nr) || nr == __NR_execve || nr == __NR_execveat;
+		bool tr = stops(f, nr);
 
 		if (tr != list_traced)
 			continue;
@@ -220,6 +231,34 @@ static void resume(struct ptracer *t, struct ptask *k, int sig)
 		req = PTRACE_CONT;
 	if (ptrace(req, k->tid, NULL, (void *)(uintptr_t)sig) && errno == ESRCH)
 		return; /* it died meanwhile; its exit status follows */
+}
+
+/*
+ * -e inject= as strace does it: at entry the syscall number becomes -1, so the kernel runs nothing
+ * (it would return -ENOSYS), and at exit the return register gets the error or value asked for.
+ */
+static void inject_entry(struct ptask *k, const struct tk_sysfilter *f)
+{
+	long nr = k->sc.nr;
+
+	if (!k->calls)
+		k->calls = calloc(TK_SYS_NR_MAX + 1, sizeof(*k->calls));
+	if (!k->calls)
+		return;
+	k->inj = tk_sysfilter_inject(f, nr, ++k->calls[nr]);
+	if (k->inj && ptrace(PTRACE_POKEUSER, k->tid, (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L))
+		k->inj = NULL;
+}
+
+static void inject_exit(struct ptask *k)
+{
+	int64_t v = k->inj->error ? -(int64_t)k->inj->error : k->inj->retval;
+
+	if (!ptrace(PTRACE_POKEUSER, k->tid, (void *)offsetof(struct user_regs_struct, rax), (void *)(intptr_t)v)) {
+		k->sc.ret = v;
+		k->sc.injected = true;
+	}
+	k->inj = NULL;
 }
 
 static void on_syscall_stop(struct ptracer *t, struct ptask *k)
@@ -251,6 +290,9 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 		k->seccomp_entry = info.op == PTRACE_SYSCALL_INFO_SECCOMP;
 		if (k->hide && (nr == __NR_execve || nr == __NR_execveat))
 			k->hide = false;
+		k->inj = NULL;
+		if (!k->hide && tk_sysfilter_injects(&t->o->filter, nr))
+			inject_entry(k, &t->o->filter);
 		if (!k->hide)
 			tk_printer_enter(t->env->printer, &k->sc, &mem);
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
@@ -261,6 +303,8 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 		now(&k->sc.ts_exit, &k->sc.mono_exit);
 		k->sc.stime_exit = k->stime;
 		k->sc.has_stime = t->have_rusage;
+		if (k->inj)
+			inject_exit(k);
 		if (!k->hide)
 			tk_printer_exit(t->env->printer, &k->sc, &mem);
 		k->seccomp_entry = false;
@@ -607,6 +651,8 @@ static int ptrace_run(struct tk_trace_env *env)
 		}
 		handle(&t, tid, status, &ru);
 	}
+	for (i = 0; i < (int)t.ntasks; i++)
+		free(t.tasks[i].calls);
 	free(t.tasks);
 	return 0;
 }

@@ -293,6 +293,230 @@ static int parse_status(struct tk_sysfilter *f, const char *val, char *err, size
 	return 0;
 }
 
+bool tk_fdset_has(const struct tk_fdset *s, int64_t fd)
+{
+	if (fd < 0)
+		return false;
+	if (fd >= TK_FDSET_MAX)
+		return s->others;
+	return s->bits[fd / 8] >> (fd % 8) & 1;
+}
+
+/* read=/write=: "3,5", "all", "none", "!3" */
+static int parse_fdset(struct tk_fdset *out, const char *key, const char *val, char *err, size_t errsz)
+{
+	struct tk_fdset set;
+	bool neg = false;
+	char *copy, *tok, *save = NULL;
+	int r = 0;
+	size_t i;
+
+	memset(&set, 0, sizeof(set));
+	if (*val == '!') {
+		neg = true;
+		val++;
+	}
+	copy = strdup(val);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long fd;
+
+		if (!strcmp(tok, "all")) {
+			memset(set.bits, 0xff, sizeof(set.bits));
+			set.others = true;
+			continue;
+		}
+		if (!strcmp(tok, "none"))
+			continue;
+		errno = 0;
+		fd = strtol(tok, &end, 10);
+		if (*end || end == tok || fd < 0 || fd >= TK_FDSET_MAX || errno) {
+			snprintf(err, errsz, "invalid descriptor '%s' in -e %s= (want 0..%d, all or none)", tok, key,
+				 TK_FDSET_MAX - 1);
+			r = -EINVAL;
+			break;
+		}
+		set.bits[fd / 8] |= (uint8_t)(1u << (fd % 8));
+	}
+	free(copy);
+	if (r)
+		return r;
+	if (neg) {
+		for (i = 0; i < sizeof(set.bits); i++)
+			set.bits[i] = (uint8_t)~set.bits[i];
+		set.others = !set.others;
+	}
+	for (i = 0; i < sizeof(set.bits); i++)
+		out->bits[i] |= set.bits[i];
+	out->others |= set.others;
+	return 0;
+}
+
+static int parse_uint(const char *s, const char **end, unsigned *v)
+{
+	unsigned long n;
+	char *e;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(s, &e, 10);
+	if (errno || n < 1 || n > 65535)
+		return -EINVAL;
+	*v = (unsigned)n;
+	*end = e;
+	return 0;
+}
+
+/* when=first[..last][+[step]] */
+static int parse_when(struct tk_inject *in, const char *w)
+{
+	const char *p = w;
+
+	in->step = 0;
+	in->last = 0;
+	if (parse_uint(p, &p, &in->first))
+		return -EINVAL;
+	if (!strncmp(p, "..", 2)) {
+		if (parse_uint(p + 2, &p, &in->last) || in->last < in->first)
+			return -EINVAL;
+		in->step = 1;
+	} else if (!*p) {
+		in->last = in->first;
+	}
+	if (*p == '+') {
+		in->step = 1;
+		if (p[1] && parse_uint(p + 1, &p, &in->step))
+			return -EINVAL;
+		if (*p == '+')
+			p++;
+	}
+	return *p ? -EINVAL : 0;
+}
+
+/* inject=SET:error=E|retval=N[:when=W]; fault=SET[:error=E][:when=W] (error defaults to ENOSYS) */
+static int parse_inject(struct tk_sysfilter *f, const char *key, const char *val, char *err, size_t errsz)
+{
+	struct tk_inject in;
+	struct tk_sysfilter sel;
+	bool fault = !strcmp(key, "fault"), have_ret = false;
+	char *copy, *colon, *tok, *save = NULL;
+	int r;
+
+	memset(&in, 0, sizeof(in));
+	in.first = 1;
+	in.step = 1;
+	if (f->ninject == TK_INJECT_MAX) {
+		snprintf(err, errsz, "too many -e inject=/fault= (at most %d)", TK_INJECT_MAX);
+		return -EINVAL;
+	}
+	copy = strdup(val);
+	if (!copy)
+		return -ENOMEM;
+	colon = strchr(copy, ':');
+	if (colon)
+		*colon = 0;
+	tk_sysfilter_init(&sel);
+	r = parse_trace(&sel, copy, err, errsz);
+	if (r) {
+		free(copy);
+		return r;
+	}
+	memcpy(in.set, sel.trace, sizeof(in.set));
+	for (tok = colon ? strtok_r(colon + 1, ":", &save) : NULL; tok; tok = strtok_r(NULL, ":", &save)) {
+		char *end;
+
+		if (!strncmp(tok, "error=", 6)) {
+			int64_t e;
+			long n;
+
+			errno = 0;
+			n = strtol(tok + 6, &end, 10);
+			if (!tk_xlat_value(&tk_xlat_errno, tok + 6, &e)) {
+				in.error = (int)e;
+			} else if (!*end && end != tok + 6 && !errno && n > 0 && n < 4096) {
+				in.error = (int)n;
+			} else {
+				snprintf(err, errsz, "unknown error '%s' in -e %s= (want a name such as ENOENT, or 1..4095)",
+					 tok + 6, key);
+				r = -EINVAL;
+				break;
+			}
+		} else if (!strncmp(tok, "retval=", 7) && !fault) {
+			errno = 0;
+			in.retval = strtoll(tok + 7, &end, 0);
+			if (*end || end == tok + 7 || errno) {
+				snprintf(err, errsz, "invalid retval '%s' in -e %s=", tok + 7, key);
+				r = -EINVAL;
+				break;
+			}
+			have_ret = true;
+		} else if (!strncmp(tok, "when=", 5)) {
+			if (parse_when(&in, tok + 5)) {
+				snprintf(err, errsz, "invalid when '%s' in -e %s= (want first[..last][+[step]], 1..65535)",
+					 tok + 5, key);
+				r = -EINVAL;
+				break;
+			}
+		} else {
+			snprintf(err, errsz, "unknown -e %s= qualifier '%s' (want error=, %swhen=)", key, tok,
+				 fault ? "" : "retval=, ");
+			r = -EINVAL;
+			break;
+		}
+	}
+	free(copy);
+	if (r)
+		return r;
+	if (fault && !in.error)
+		in.error = ENOSYS;
+	if (!in.error && !have_ret) {
+		snprintf(err, errsz, "-e inject= needs error= or retval=");
+		return -EINVAL;
+	}
+	if (in.error && have_ret) {
+		snprintf(err, errsz, "-e inject= takes error= or retval=, not both");
+		return -EINVAL;
+	}
+	f->inject[f->ninject++] = in;
+	return 0;
+}
+
+const struct tk_inject *tk_sysfilter_inject(const struct tk_sysfilter *f, long nr, unsigned n)
+{
+	int i;
+
+	if (nr < 0 || nr > TK_SYS_NR_MAX)
+		return NULL;
+	/* the last rule naming a syscall wins, as a later -e replaces an earlier one in strace */
+	for (i = f->ninject - 1; i >= 0; i--) {
+		const struct tk_inject *in = &f->inject[i];
+
+		if (!(in->set[nr / 8] >> (nr % 8) & 1))
+			continue;
+		if (n < in->first || (in->last && n > in->last))
+			return NULL;
+		if (n == in->first || (in->step && (n - in->first) % in->step == 0))
+			return in;
+		return NULL;
+	}
+	return NULL;
+}
+
+bool tk_sysfilter_injects(const struct tk_sysfilter *f, long nr)
+{
+	int i;
+
+	if (nr < 0 || nr > TK_SYS_NR_MAX)
+		return false;
+	for (i = 0; i < f->ninject; i++)
+		if (f->inject[i].set[nr / 8] >> (nr % 8) & 1)
+			return true;
+	return false;
+}
+
 int tk_sysfilter_parse(struct tk_sysfilter *f, const char *expr, char *err, size_t errsz)
 {
 	const char *eq = strchr(expr, '=');
@@ -305,6 +529,17 @@ int tk_sysfilter_parse(struct tk_sysfilter *f, const char *expr, char *err, size
 		return parse_signals(f, val, err, errsz);
 	if (!strncmp(expr, "status", klen))
 		return parse_status(f, val, err, errsz);
+	if (klen && (!strncmp(expr, "read", klen) || !strncmp(expr, "reads", klen) ||
+		     !strncmp(expr, "write", klen) || !strncmp(expr, "writes", klen))) {
+		bool rd = *expr == 'r';
+		int r = parse_fdset(rd ? &f->dump_read : &f->dump_write, rd ? "read" : "write", val, err, errsz);
+
+		if (!r)
+			f->dumps = true;
+		return r;
+	}
+	if (klen && (!strncmp(expr, "inject", klen) || !strncmp(expr, "fault", klen)) && klen >= 5)
+		return parse_inject(f, *expr == 'i' ? "inject" : "fault", val, err, errsz);
 	snprintf(err, errsz, "unknown -e qualifier '%.*s'", (int)klen, expr);
 	return -EINVAL;
 }

@@ -16,6 +16,28 @@ enum {
 	TK_STATUS_ALL = 0x1f,
 };
 
+/* -e read=SET / -e write=SET: descriptors whose data is dumped in hex (strace's set syntax). */
+#define TK_FDSET_MAX 1024
+struct tk_fdset {
+	uint8_t bits[TK_FDSET_MAX / 8]; /* fds below TK_FDSET_MAX */
+	bool others;			/* fds from TK_FDSET_MAX on ("all", "!3") */
+};
+
+/*
+ * -e inject=SET:error=E|retval=N[:when=W], -e fault=SET[:error=E][:when=W]: make the selected
+ * syscalls fail (or return N) without running them, on the invocations `when` picks, counted per
+ * thread and syscall from 1: first[..last][+[step]] as strace's.
+ */
+struct tk_inject {
+	uint8_t set[(TK_SYS_NR_MAX + 1 + 7) / 8];
+	int error;	    /* errno to return, 0 with retval */
+	int64_t retval;	    /* with error 0 */
+	unsigned first;	    /* first invocation injected (1-based) */
+	unsigned last;	    /* last one, 0 when unbounded */
+	unsigned step;	    /* then every step-th; 0: only the first */
+};
+#define TK_INJECT_MAX 16
+
 struct tk_sysfilter {
 	uint8_t trace[(TK_SYS_NR_MAX + 1 + 7) / 8]; /* bit per syscall number */
 	bool trace_unknown;	 /* numbers beyond the table (traced only by "all") */
@@ -24,13 +46,18 @@ struct tk_sysfilter {
 	bool signals_given;
 	unsigned status;	 /* TK_STATUS_* shown */
 	bool status_given;
+	struct tk_fdset dump_read, dump_write; /* -e read= / -e write= */
+	bool dumps;			       /* either is non-empty */
+	struct tk_inject inject[TK_INJECT_MAX];
+	int ninject;
 };
 
 /* Everything traced, every signal and status shown. */
 void tk_sysfilter_init(struct tk_sysfilter *f);
 /*
  * Apply one -e argument: "trace=open,close", "!open", "%file", "/^f.*", "?maybe", "all", "none",
- * "status=failed", "signal=!SIGCHLD". Names are checked: an unknown one fails with -EINVAL and a
+ * "status=failed", "signal=!SIGCHLD", "read=3,5", "write=all", "inject=openat:error=ENOENT:when=2+",
+ * "fault=read". Names are checked: an unknown one fails with -EINVAL and a
  * one-line reason in err (naming the word and the closest syscall name). Nothing is applied then.
  */
 int tk_sysfilter_parse(struct tk_sysfilter *f, const char *expr, char *err, size_t errsz);
@@ -38,5 +65,16 @@ bool tk_sysfilter_traced(const struct tk_sysfilter *f, long nr);
 /* true when every syscall is traced (no prefilter can save anything) */
 bool tk_sysfilter_traces_all(const struct tk_sysfilter *f);
 bool tk_sysfilter_signal(const struct tk_sysfilter *f, int sig);
+bool tk_fdset_has(const struct tk_fdset *s, int64_t fd);
+/* The inject rule that syscall nr's n-th invocation (from 1, per thread) triggers, or NULL. */
+const struct tk_inject *tk_sysfilter_inject(const struct tk_sysfilter *f, long nr, unsigned n);
+/* true when some inject rule covers nr (its invocations must be counted) */
+bool tk_sysfilter_injects(const struct tk_sysfilter *f, long nr);
+
+struct strbuf;
+struct tk_syscall;
+struct tk_mem;
+/* -e read=/write=: append the hex dump lines of a returned syscall's data to out (dump.c). */
+void tk_sys_dump(struct strbuf *out, const struct tk_sysfilter *f, const struct tk_syscall *sc, struct tk_mem *mem);
 
 #endif

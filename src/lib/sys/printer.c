@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "lib/sys/pathtrace.h"
 #include "lib/sys/printer.h"
 #include "lib/util/json.h"
 
@@ -17,6 +18,7 @@ struct task {
 	bool shown;	  /* the in-flight syscall is being printed (traced) */
 	bool pending;	  /* line holds text not yet written (entry half) */
 	bool interrupted; /* the entry half went out as "<unfinished ...>" */
+	unsigned pmatch;  /* -P: how the in-flight call touches a traced path (TK_PATH_BY_*) */
 	struct tk_syscall sc;
 	int next_arg;
 	char comm[16];	  /* -a */
@@ -37,6 +39,7 @@ struct tk_printer {
 	uint64_t lost;
 	struct strbuf out;
 	struct strbuf extra; /* after the -c table */
+	struct tk_pathtrace *paths; /* -P, or NULL */
 };
 
 static struct task **slot(struct tk_printer *p, int tid)
@@ -137,6 +140,18 @@ struct tk_printer *tk_printer_new(const struct tk_trace_opts *o, tk_trace_stream
 	}
 	sb_init(&p->out);
 	sb_init(&p->extra);
+	if (o->npaths) {
+		int i;
+
+		p->paths = tk_pathtrace_new();
+		for (i = 0; p->paths && i < o->npaths; i++)
+			if (tk_pathtrace_add(p->paths, o->paths[i]))
+				break;
+		if (!p->paths || i < o->npaths) {
+			tk_printer_free(p);
+			return NULL;
+		}
+	}
 	return p;
 }
 
@@ -153,6 +168,7 @@ void tk_printer_free(struct tk_printer *p)
 		}
 	free(p->tasks);
 	free(p->sum);
+	tk_pathtrace_free(p->paths);
 	sb_release(&p->out);
 	sb_release(&p->extra);
 	free(p);
@@ -291,7 +307,8 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 		return;
 	t->in_syscall = true;
 	t->sc = *sc;
-	t->shown = tk_sysfilter_traced(&p->o->filter, sc->nr);
+	t->pmatch = p->paths ? tk_pathtrace_match(p->paths, sc, mem) : 0;
+	t->shown = tk_sysfilter_traced(&p->o->filter, sc->nr) && (!p->paths || t->pmatch);
 	t->interrupted = false;
 	t->next_arg = 0;
 	if (!t->shown || !events_on(p))
@@ -448,6 +465,8 @@ static void json_syscall(struct tk_printer *p, struct task *t, const struct tk_s
 	} else {
 		json_int(&w, sc->ret);
 	}
+	if (returned && sc->injected)
+		json_kbool(&w, "injected", true);
 	if (returned)
 		json_kdouble(&w, "dur_us", (double)(sc->mono_exit - sc->mono_enter) / 1e3);
 	json_obj_end(&w);
@@ -470,9 +489,12 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 		return;
 	}
 	t->in_syscall = false;
+	t->sc.ret = sc->ret;
+	if (p->paths)
+		tk_pathtrace_exit(p->paths, &t->sc, mem, t->pmatch);
 	if (!t->shown)
 		return;
-	t->sc.ret = sc->ret;
+	t->sc.injected = sc->injected;
 	t->sc.ts_exit = sc->ts_exit;
 	t->sc.mono_exit = sc->mono_exit;
 	if (p->o->summary) {
@@ -519,12 +541,16 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	} else {
 		sb_addf(&t->line, "%" PRId64, sc->ret);
 	}
+	if (sc->injected)
+		sb_adds(&t->line, " (INJECTED)");
 	if (p->o->show_duration) {
 		uint64_t ns = sc->mono_exit - t->sc.mono_enter;
 
 		sb_addf(&t->line, " <%" PRIu64 ".%06" PRIu64 ">", ns / 1000000000, ns / 1000 % 1000000);
 	}
 	sb_addc(&t->line, '\n');
+	if (p->o->filter.dumps)
+		tk_sys_dump(&t->line, &p->o->filter, &t->sc, mem);
 	emit(p, sc->tid, sb_str(&t->line), t->line.len);
 	sb_reset(&t->line);
 	t->pending = false;

@@ -31,6 +31,8 @@ struct tk_trace_opts {
 	bool json;		     /* --json */
 	int seccomp;		     /* -1 auto (on when it saves stops), 0 off, 1 on */
 	bool output_is_file;	     /* -o: lines carry "PID " instead of "[pid PID] " */
+	const char **paths;	     /* -P: only syscalls touching these paths */
+	int npaths;
 	int *pids;		     /* -p */
 	int npids;
 	char **argv; /* the command, NULL-terminated; NULL with -p */

@@ -66,6 +66,7 @@ struct tk_syscall {
 	 * rusage wait4 returns); strace -c sums this difference unless -w asks for wall time */
 	uint64_t stime_enter, stime_exit;
 	bool has_stime;
+	bool injected;	   /* -e inject=: the backend made the call fail (or return) without running it */
 };
 
 /* ---- 2. declarations ---------------------------------------------------------------------- */
