@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/sys/filter.h"
+#include "lib/sys/pathtrace.h"
 #include "lib/sys/printer.h"
 #include "lib/sys/summary.h"
 #include "lib/sys/sysdesc.h"
@@ -333,11 +334,107 @@ static void printer_unfinished_and_resumed(void **state)
 	free(mem_out);
 }
 
+/* -e inject=/fault= (when= counting), -e read=/write= sets */
+static void inject_and_dump_expressions(void **state)
+{
+	struct tk_sysfilter f;
+	const struct tk_inject *in;
+	char err[256];
+	unsigned n, hits = 0;
+
+	(void)state;
+	tk_sysfilter_init(&f);
+	assert_int_equal(tk_sysfilter_parse(&f, "inject=openat,close:error=ENOENT:when=2..6+2", err, sizeof(err)), 0);
+	assert_true(tk_sysfilter_injects(&f, __NR_close));
+	assert_false(tk_sysfilter_injects(&f, __NR_read));
+	for (n = 1; n <= 8; n++) {
+		in = tk_sysfilter_inject(&f, __NR_openat, n);
+		if (in) {
+			assert_int_equal(in->error, 2);
+			assert_true(n == 2 || n == 4 || n == 6);
+			hits++;
+		}
+	}
+	assert_int_equal(hits, 3);
+	assert_int_equal(tk_sysfilter_parse(&f, "fault=read:when=3", err, sizeof(err)), 0);
+	assert_null(tk_sysfilter_inject(&f, __NR_read, 2));
+	assert_int_equal(tk_sysfilter_inject(&f, __NR_read, 3)->error, 38); /* ENOSYS */
+	assert_null(tk_sysfilter_inject(&f, __NR_read, 4));
+	assert_int_equal(tk_sysfilter_parse(&f, "inject=getpid:retval=-7:when=5+", err, sizeof(err)), 0);
+	assert_null(tk_sysfilter_inject(&f, __NR_getpid, 4));
+	assert_int_equal(tk_sysfilter_inject(&f, __NR_getpid, 9)->retval, -7);
+	assert_int_equal(tk_sysfilter_parse(&f, "inject=getpid", err, sizeof(err)), -22);
+	assert_int_equal(tk_sysfilter_parse(&f, "inject=getpid:error=1:retval=2", err, sizeof(err)), -22);
+	assert_int_equal(tk_sysfilter_parse(&f, "fault=getpid:when=3..2", err, sizeof(err)), -22);
+	assert_int_equal(tk_sysfilter_parse(&f, "fault=getpid:retval=1", err, sizeof(err)), -22);
+	assert_int_equal(tk_sysfilter_parse(&f, "fault=getpid:signal=SIGSEGV", err, sizeof(err)), -22);
+
+	tk_sysfilter_init(&f);
+	assert_false(f.dumps);
+	assert_int_equal(tk_sysfilter_parse(&f, "read=3,5", err, sizeof(err)), 0);
+	assert_int_equal(tk_sysfilter_parse(&f, "write=!1", err, sizeof(err)), 0);
+	assert_true(f.dumps);
+	assert_true(tk_fdset_has(&f.dump_read, 5));
+	assert_false(tk_fdset_has(&f.dump_read, 4));
+	assert_false(tk_fdset_has(&f.dump_write, 1));
+	assert_true(tk_fdset_has(&f.dump_write, 2000));
+	assert_false(tk_fdset_has(&f.dump_write, -1));
+	assert_int_equal(tk_sysfilter_parse(&f, "read=-1", err, sizeof(err)), -22);
+}
+
+/* strace's dump lines, and -P over a fake tracee */
+static void dumps_and_paths(void **state)
+{
+	static const char data[] = "hello, world\n\t\1\377!";
+	struct tk_mem mem = { &fake_ops, NULL };
+	struct tk_syscall sc = { .tid = 7, .nr = __NR_write, .args = { 4, 0x1000, 17 }, .ret = -9 };
+	struct tk_sysfilter f;
+	struct tk_pathtrace *pt;
+	struct strbuf sb = STRBUF_INIT;
+	char err[64];
+
+	(void)state;
+	fake_reset();
+	fake_put(0x1000, data, 17);
+	fake_put(0x2000, "/etc/x", 7);
+	tk_sysfilter_init(&f);
+	assert_int_equal(tk_sysfilter_parse(&f, "write=4", err, sizeof(err)), 0);
+	/* a failed write is dumped as passed, as strace does */
+	tk_sys_dump(&sb, &f, &sc, &mem);
+	assert_string_equal(sb_str(&sb),
+			    " | 00000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 0a 09 01 ff  hello, world.... |\n"
+			    " | 00010  21                                                !                |\n");
+	sb_reset(&sb);
+	sc.args[0] = 5;
+	tk_sys_dump(&sb, &f, &sc, &mem);
+	assert_int_equal(sb.len, 0);
+	sb_release(&sb);
+
+	pt = tk_pathtrace_new();
+	assert_non_null(pt);
+	assert_int_equal(tk_pathtrace_add(pt, "/etc/x"), 0);
+	sc = (struct tk_syscall){ .tid = 7, .nr = __NR_openat, .args = { (uint64_t)-100, 0x2000, 0 }, .ret = 3 };
+	assert_int_equal(tk_pathtrace_match(pt, &sc, &mem), TK_PATH_BY_NAME);
+	tk_pathtrace_exit(pt, &sc, &mem, TK_PATH_BY_NAME);
+	/* no /proc here (fd_path NULL): what the trace saw opened answers */
+	sc = (struct tk_syscall){ .tid = 7, .nr = __NR_read, .args = { 3, 0x1000, 17 }, .ret = 17 };
+	assert_int_equal(tk_pathtrace_match(pt, &sc, &mem), TK_PATH_BY_FD);
+	sc.tid = 8;
+	assert_int_equal(tk_pathtrace_match(pt, &sc, &mem), 0);
+	sc = (struct tk_syscall){ .tid = 7, .nr = __NR_close, .args = { 3 }, .ret = 0 };
+	tk_pathtrace_exit(pt, &sc, &mem, TK_PATH_BY_FD);
+	sc = (struct tk_syscall){ .tid = 7, .nr = __NR_read, .args = { 3, 0x1000, 17 }, .ret = 17 };
+	assert_int_equal(tk_pathtrace_match(pt, &sc, &mem), 0);
+	tk_pathtrace_free(pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tables_come_from_the_headers),
 		cmocka_unit_test(filter_expressions),
+		cmocka_unit_test(inject_and_dump_expressions),
+		cmocka_unit_test(dumps_and_paths),
 		cmocka_unit_test(strings_escape_like_strace),
 		cmocka_unit_test(file_decoders),
 		cmocka_unit_test(sockaddr_decoders),
