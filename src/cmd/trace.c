@@ -22,7 +22,7 @@ static const char *const trace_usage[] = {
 enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP, OPT_CGROUP, OPT_COMM, OPT_BUFSIZE, OPT_HIST };
 
 static const struct tk_opt trace_opts[] = {
-	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex), status=, signal=, read=FDS, write=FDS, inject=SET:error=E|retval=N[:when=W], fault=SET" },
+	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex); status= signal= read= write= inject= fault=" },
 	{ 'P', "trace-path", "PATH", "only syscalls touching PATH (by name or descriptor; repeatable)" },
 	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process)" },
 	{ 's', "string-limit", "N", "show at most N bytes of strings and buffers (32)" },
