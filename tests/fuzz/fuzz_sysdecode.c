@@ -100,8 +100,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!f.dumps) {
 			tk_sysfilter_init(&f);
-			memset(&f.dump_read, 0xff, sizeof(f.dump_read));
-			memset(&f.dump_write, 0xff, sizeof(f.dump_write));
+			memset(f.dump_read.bits, 0xff, sizeof(f.dump_read.bits));
+			memset(f.dump_write.bits, 0xff, sizeof(f.dump_write.bits));
+			f.dump_read.others = f.dump_write.others = true;
 			f.dumps = true;
 			pt = tk_pathtrace_new();
 			if (pt)
