@@ -56,3 +56,16 @@ backends() {
 	run tk trace -e write=99999 -- true
 	[ "$status" -eq 2 ]
 }
+
+@test "trace -P -e read=all -e write=all on cat: the same lines as strace, on both backends" {
+	require_cmd strace
+	local b
+	strace -P /etc/hostname -e read=all -e write=all -o "$BATS_TEST_TMPDIR/strace" -- \
+		cat /etc/hostname /etc/hostname > /dev/null
+	for b in $(backends); do
+		"$TRACEKIT" trace --backend "$b" -P /etc/hostname -e read=all -e write=all -o "$BATS_TEST_TMPDIR/$b" -- \
+			cat /etc/hostname /etc/hostname > /dev/null
+		diff -u "$BATS_TEST_TMPDIR/strace" "$BATS_TEST_TMPDIR/$b" || { echo "backend $b"; return 1; }
+	done
+	[ "$(grep -c '^ | 00000  ' "$BATS_TEST_TMPDIR/strace")" -eq 2 ]
+}
