@@ -29,6 +29,7 @@ run() {
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A T C
 names=(bare ebpf ebpf_c ptrace strace perf_trace)
 lost=0
@@ -60,7 +61,7 @@ done
 bare=$(echo ${T[bare]} | tr ' ' '\n' | med)
 bare_cpu=$(echo ${C[bare]} | tr ' ' '\n' | med)
 printf 'workload: dd if=/dev/zero of=/dev/null bs=1 count=%s, median of %s rounds; load before: %s\n' \
-	"$COUNT" "$N" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	"$COUNT" "$N" "$load_before"
 printf '%-36s %10s %8s %10s %8s\n' "" wall ratio "cpu(u+s)" ratio
 for n in "${names[@]}"; do
 	want "$n" || [ "$n" = bare ] || continue
