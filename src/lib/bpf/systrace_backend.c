@@ -103,14 +103,20 @@ static void know_task(struct bpfrun *b, int tid)
 	}
 }
 
-static struct pending *pending_find(struct bpfrun *b, int tid)
+/* tid's record in an array of held records (entries, or exits held back), or NULL */
+static struct pending *held_find(struct pending *arr, size_t n, int tid)
 {
 	size_t i;
 
-	for (i = 0; i < b->npend; i++)
-		if (b->pend[i].tid == tid)
-			return &b->pend[i];
+	for (i = 0; i < n; i++)
+		if (arr[i].tid == tid)
+			return &arr[i];
 	return NULL;
+}
+
+static struct pending *pending_find(struct bpfrun *b, int tid)
+{
+	return held_find(b->pend, b->npend, tid);
 }
 
 static void pending_drop(struct bpfrun *b, struct pending *p)
@@ -290,22 +296,7 @@ static void task_end(struct bpfrun *b, const struct systrace_rec *rec, int statu
 		tk_printer_task_exit(b->env->printer, tid, status, rec->ts + b->realtime_off, rec->ts);
 }
 
-static bool is_restart(int64_t ret)
-{
-	return ret == -512 || ret == -513 || ret == -514 || ret == -516;	/* ERESTART* */
-}
-
 static int handle_record(struct bpfrun *b, const struct systrace_rec *rec, size_t size);
-
-static struct pending *defer_find(struct bpfrun *b, int tid)
-{
-	size_t i;
-
-	for (i = 0; i < b->ndefer; i++)
-		if (b->defer[i].tid == tid)
-			return &b->defer[i];
-	return NULL;
-}
 
 static int defer_add(struct bpfrun *b, const struct systrace_rec *rec, size_t size)
 {
@@ -417,7 +408,7 @@ static bool ended_by_sent(const struct bpfrun *b, int tid, int status)
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 {
 	struct bpfrun *b = ctx;
-	struct pending *d = b->ndefer ? defer_find(b, (int)rec->tid) : NULL;
+	struct pending *d = b->ndefer ? held_find(b->defer, b->ndefer, (int)rec->tid) : NULL;
 
 	if (d && rec->type == SYSTRACE_REC_SIGNAL && rec->nr == SIGKILL)
 		d->sigkill = true;	/* its end record settles it */
@@ -425,7 +416,7 @@ static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 		defer_settle(b, d, d->sigkill && rec->type == SYSTRACE_REC_TASKEXIT &&
 				   !ended_by_sent(b, (int)rec->tid, (int)rec->ret));
 	/* only a task whose end is reported can tell an ERESTART exit from a SIGKILL's end */
-	if (rec->type == SYSTRACE_REC_EXIT && is_restart(rec->ret) && b->exits) {
+	if (rec->type == SYSTRACE_REC_EXIT && tk_sys_erestart(rec->ret) && b->exits) {
 		if (!defer_add(b, rec, size))
 			return 0;
 		b->failed = true;

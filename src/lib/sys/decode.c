@@ -375,6 +375,11 @@ void tk_fmt_sockaddr(struct tk_dec *d, uint64_t addr, int64_t len)
 }
 
 /* ---- the generic argument walk ---- */
+bool tk_sys_erestart(int64_t ret)
+{
+	return ret == -512 || ret == -513 || ret == -514 || ret == -516;
+}
+
 static bool arg_at_exit(const struct tk_argdesc *a)
 {
 	return a->when == TK_AT_EXIT;
@@ -484,9 +489,7 @@ static void fmt_arg(struct tk_dec *d, int i)
 
 	if (a->on_restart) {
 		/* interrupted (-ERESTART*): the kernel wrote it, strace shows it though the call failed */
-		int64_t r = d->sc->ret;
-
-		if (d->exiting && (r == -512 || r == -513 || r == -514 || r == -516))
+		if (d->exiting && tk_sys_erestart(d->sc->ret))
 			tk_fmt_struct(d, i, a->aux, v, a->size);
 		else
 			tk_fmt_ptr(sb, v);

@@ -208,6 +208,8 @@ long tk_sys_number(const char *name);
 const char *tk_sys_name(long nr);
 /* true when nr has a hand-written declaration (not just a name) */
 bool tk_sys_decoded(long nr);
+/* A return the kernel restarts or turns into EINTR (-ERESTARTSYS/NOINTR/NOHAND/_RESTARTBLOCK). */
+bool tk_sys_erestart(int64_t ret);
 
 /* Formatting settings (strace's -s, -y, -X, -v). */
 struct tk_fmt_opts {
