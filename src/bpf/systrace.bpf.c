@@ -14,14 +14,12 @@
 
 const volatile __u32 self_tgid = 0;
 const volatile __u8 all_tasks = 0;	/* -a: every task but ours */
-const volatile __u8 count_only = 0;	/* -c: totals and histograms in maps, no records */
 const volatile __u8 want_time = 0;	/* take the entry time (-T, -t, -r, --json) */
 const volatile __u8 want_comm = 0;	/* fill in comm (-a prints it) */
 const volatile __u8 use_cgroup = 0;	/* --cgroup: only tasks under cgroup_filter[0] */
 const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: failed only (-Z) */
 const volatile char comm_filter[16] = {};
 const volatile __u64 wakeup_bytes = 256 * 1024;
-const volatile __u8 entry_all_caps = 0;	/* entry records capture any kind (split, -f) */
 /*
  * task_struct.pid, from the kernel's BTF by the user half (one member, not CO-RE: see above): the
  * thread id of a task the raw tracepoints name by pointer (a signal's target, a new child).
@@ -69,9 +67,15 @@ struct {
 	__type(value, struct systrace_scratch);
 } scratch SEC(".maps");
 
+/*
+ * -c totals, one slot per CPU and syscall (cpu * SYSTRACE_NR_MAX + nr): a plain mappable array, not a
+ * per-CPU one, which allocates each of its 512 values apart (~1 ms at start here) and is read back
+ * with one bpf() call per syscall number; this one is read through one mapping.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SYSTRACE_NR_MAX);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);		/* possible CPUs * SYSTRACE_NR_MAX, set before load when counting */
 	__type(key, __u32);
 	__type(value, struct systrace_stat);
 } stats SEC(".maps");
@@ -440,10 +444,9 @@ __noinline int cap_mmsghdr(struct systrace_scratch *s, __u32 off, __u64 addr, __
 
 /*
  * Strings and string/pointer arrays: all that entry records capture unless every syscall has one
- * (entry_all_caps, -f), as tk_systrace_plan() makes them for execve and execveat only (a path,
- * argv, envp). A dispatcher of its own keeps the entry program from carrying the whole capture
- * engine: the verifier then walks ~750 instructions for it instead of ~3200 (a millisecond or two
- * at start; cap_one, never called there, is not verified). cap_one hands these kinds over too.
+ * (split mode, -f: systrace_enter_all_caps), as tk_systrace_plan() makes them for execve and
+ * execveat only (a path, argv, envp). A dispatcher of its own keeps systrace_enter from carrying
+ * the whole capture engine (see there). cap_one hands these kinds over too.
  */
 __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
 {
@@ -514,7 +517,7 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 }
 
 static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_task *st,
-				 struct systrace_sysdesc *desc, __u8 type, __s32 nr, __s64 ret)
+				 struct systrace_sysdesc *desc, __u8 type, __s32 nr, __s64 ret, bool all_caps)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), off, i;
 	struct systrace_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
@@ -558,7 +561,7 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 			break;
 		if (desc->caps[i].when != (type == SYSTRACE_REC_ENTER ? SYSTRACE_AT_ENTRY : SYSTRACE_AT_EXIT))
 			continue;
-		if (type == SYSTRACE_REC_ENTER && !entry_all_caps)
+		if (type == SYSTRACE_REC_ENTER && !all_caps)
 			off = cap_entry(s, off, &desc->caps[i]);
 		else
 			off = cap_one(s, off, &desc->caps[i]);
@@ -573,52 +576,102 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	s->busy = 0;
 }
 
-SEC("raw_tp/sys_enter")
-int systrace_enter(struct systrace_raw_args *ctx)
+/*
+ * The traced state of the current task at a syscall's entry, with its number, or NULL when the call
+ * is not followed (st->nr says -1 to its exit then).
+ */
+static __always_inline struct systrace_task *enter_traced(struct systrace_raw_args *ctx, __u32 *nrp)
 {
 	struct systrace_task *st = current_traced();
-	struct systrace_sysdesc *desc;
-	struct systrace_stat *stat;
 	__u32 nr;
 
 	if (!st)
-		return 0;
+		return NULL;
 	nr = (__u32)ctx->args[1];
 	if (nr >= SYSTRACE_NR_MAX) {
 		st->nr = -1;
-		return 0;
+		return NULL;
 	}
 	if (st->traced == SYSTRACE_AWAIT_EXEC) {
 		/* a command we launch: traced from its execve on, like strace's first line */
 		if (nr != execve_nr && nr != execveat_nr) {
 			st->nr = -1;
-			return 0;
+			return NULL;
 		}
 		st->traced = SYSTRACE_TRACED;
 	}
+	*nrp = nr;
+	return st;
+}
+
+static __always_inline int enter(struct systrace_raw_args *ctx, bool all_caps)
+{
+	struct systrace_sysdesc *desc;
+	struct systrace_task *st;
+	__u32 nr;
+
+	st = enter_traced(ctx, &nr);
+	if (!st)
+		return 0;
 	asm volatile("%0 &= 0x1ff" : "+r"(nr));	/* < SYSTRACE_NR_MAX, checked above; for the verifier */
 	desc = &sysdesc[nr];
-	if (!(desc->flags & SYSTRACE_SYS_SELECTED) &&
-	    (count_only || !(desc->flags & SYSTRACE_SYS_NORETURN))) {
-		st->nr = -1;	/* (an unselected exit still reports the task's end) */
+	/* (an unselected exit_group still goes on: it reports the task's end) */
+	if (!(desc->flags & (SYSTRACE_SYS_SELECTED | SYSTRACE_SYS_NORETURN))) {
+		st->nr = -1;
 		return 0;
 	}
 	st->nr = nr;
-	if (count_only) {
-		if (desc->flags & SYSTRACE_SYS_NORETURN) {
-			/* exit_group has no exit to count it at: one call, no time, as strace -c */
-			stat = bpf_map_lookup_elem(&stats, &nr);
-			if (stat)
-				stat->calls++;
-			st->nr = -1;
-			return 0;
-		}
-		st->ts = bpf_ktime_get_ns();
-		return 0;
-	}
 	st->ts = want_time ? bpf_ktime_get_ns() : 0;
 	if (desc->flags & SYSTRACE_SYS_ENTRY)
-		emit(ctx, st, desc, SYSTRACE_REC_ENTER, nr, 0);
+		emit(ctx, st, desc, SYSTRACE_REC_ENTER, nr, 0, all_caps);
+	return 0;
+}
+
+/*
+ * Three entry programs, one loaded: entry records with execve's kinds of capture only (strings and
+ * string arrays), with every kind (split mode, -f: tk_systrace_plan() puts inputs at entry), or none
+ * at all (-c). The verifier's time goes with the code a program carries, not only with the paths it
+ * walks: the whole capture engine (cap_one) in the first costs ~0.8 ms more at start; the counting
+ * pair is ~100 instructions instead of ~1100.
+ */
+SEC("raw_tp/sys_enter")
+int systrace_enter(struct systrace_raw_args *ctx)
+{
+	return enter(ctx, false);
+}
+
+SEC("raw_tp/sys_enter")
+int systrace_enter_all_caps(struct systrace_raw_args *ctx)
+{
+	return enter(ctx, true);
+}
+
+SEC("raw_tp/sys_enter")
+int systrace_count_enter(struct systrace_raw_args *ctx)
+{
+	struct systrace_task *st;
+	struct systrace_stat *stat;
+	__u32 nr, key;
+
+	st = enter_traced(ctx, &nr);
+	if (!st)
+		return 0;
+	asm volatile("%0 &= 0x1ff" : "+r"(nr));
+	if (!(sysdesc[nr].flags & SYSTRACE_SYS_SELECTED)) {
+		st->nr = -1;
+		return 0;
+	}
+	if (sysdesc[nr].flags & SYSTRACE_SYS_NORETURN) {
+		/* exit_group has no exit to count it at: one call, no time, as strace -c */
+		key = bpf_get_smp_processor_id() * SYSTRACE_NR_MAX + nr;
+		stat = bpf_map_lookup_elem(&stats, &key);
+		if (stat)
+			stat->calls++;
+		st->nr = -1;
+		return 0;
+	}
+	st->nr = nr;
+	st->ts = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -636,44 +689,63 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return r;
 }
 
+/* A followed syscall's exit: its number, or -1 when the call is not reported (-z/-Z filter it out). */
+static __always_inline __s32 exit_traced(struct systrace_task *st, __s64 ret)
+{
+	__s32 nr;
+
+	if (!st || st->nr < 0)	/* not traced, or no entry seen (a new child's first return) */
+		return -1;
+	nr = st->nr;
+	st->nr = -1;
+	if (status_filter == 1 && ret < 0 && ret >= -4095)
+		return -1;
+	if (status_filter == 2 && !(ret < 0 && ret >= -4095))
+		return -1;
+	return nr;
+}
+
 SEC("raw_tp/sys_exit")
 int systrace_exit(struct systrace_raw_args *ctx)
 {
 	struct systrace_task *st = current_traced();
-	struct systrace_sysdesc *desc;
-	struct systrace_stat *stat;
 	__s64 ret = (__s64)ctx->args[1];
-	__s32 nr;
+	__s32 nr = exit_traced(st, ret);
+	__u32 key;
+
+	if (nr < 0 || !st)
+		return 0;
+	key = nr;
+	if (key >= SYSTRACE_NR_MAX)
+		return 0;
+	emit(ctx, st, &sysdesc[key], SYSTRACE_REC_EXIT, nr, ret, true);
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int systrace_count_exit(struct systrace_raw_args *ctx)
+{
+	struct systrace_task *st = current_traced();
+	__s64 ret = (__s64)ctx->args[1];
+	__s32 nr = exit_traced(st, ret);
+	struct systrace_stat *stat;
 	__u32 key;
 	__u64 d;
 
-	if (!st || st->nr < 0)	/* not traced, or no entry seen (a new child's first return) */
+	if (nr < 0 || !st || nr >= SYSTRACE_NR_MAX)
 		return 0;
-	nr = st->nr;
-	st->nr = -1;
-	if (status_filter == 1 && ret < 0 && ret >= -4095)
+	key = bpf_get_smp_processor_id() * SYSTRACE_NR_MAX + nr;
+	stat = bpf_map_lookup_elem(&stats, &key);
+	if (!stat)
 		return 0;
-	if (status_filter == 2 && !(ret < 0 && ret >= -4095))
-		return 0;
-	key = nr;
-	if (count_only) {
-		stat = bpf_map_lookup_elem(&stats, &key);
-		if (!stat)
-			return 0;
-		d = bpf_ktime_get_ns() - st->ts;
-		stat->calls++;
-		stat->ns += d;
-		if (ret < 0 && ret >= -4095)
-			stat->errors++;
-		key = log2_u64(d);
-		if (key < SYSTRACE_HIST_SLOTS)
-			stat->hist[key]++;
-		return 0;
-	}
-	if (key >= SYSTRACE_NR_MAX)
-		return 0;
-	desc = &sysdesc[key];
-	emit(ctx, st, desc, SYSTRACE_REC_EXIT, nr, ret);
+	d = bpf_ktime_get_ns() - st->ts;
+	stat->calls++;
+	stat->ns += d;
+	if (ret < 0 && ret >= -4095)
+		stat->errors++;
+	key = log2_u64(d);
+	if (key < SYSTRACE_HIST_SLOTS)
+		stat->hist[key]++;
 	return 0;
 }
 
@@ -688,7 +760,7 @@ int systrace_signal(struct systrace_raw_args *ctx)
 	struct systrace_rec *r;
 	__u64 id, flags;
 
-	if (!st || count_only || st->traced != SYSTRACE_TRACED)
+	if (!st || st->traced != SYSTRACE_TRACED)
 		return 0;
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
 	if (!r) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,6 +33,8 @@ struct tk_systrace {
 	int tasks_fd;
 	bool by_tid;		/* tasks in an array indexed by thread id (see systrace.bpf.c) */
 	bool exits;		/* TASKEXIT records come (task_struct.exit_code found) */
+	const struct systrace_stat *stats;	/* -c: the stats map, mapped at the first read */
+	size_t stats_len;
 };
 
 /* Thread-id array up to this pid_max (16 bytes each: 4 MiB); task storage beyond. */
@@ -124,7 +127,6 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	s->rodata->execve_nr = SYS_execve;
 	s->rodata->execveat_nr = SYS_execveat;
 	s->rodata->all_tasks = cfg->all;
-	s->rodata->count_only = cfg->count;
 	s->rodata->want_time = cfg->want_time;
 	s->rodata->want_comm = cfg->all || cfg->want_comm;
 	s->rodata->status_filter = cfg->status;
@@ -132,7 +134,17 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	if (cfg->comm)
 		strncpy((char *)s->rodata->comm_filter, cfg->comm, sizeof(s->rodata->comm_filter) - 1);
 	memcpy(s->bss->sysdesc, cfg->desc, sizeof(s->bss->sysdesc));
-	s->rodata->entry_all_caps = entry_needs_all_caps(cfg->desc);
+	/* one entry and one exit program of the three and two (see systrace.bpf.c) */
+	if (cfg->count) {
+		bpf_program__set_autoload(s->progs.systrace_enter, false);
+		bpf_program__set_autoload(s->progs.systrace_enter_all_caps, false);
+		bpf_program__set_autoload(s->progs.systrace_exit, false);
+	} else {
+		bpf_program__set_autoload(s->progs.systrace_count_enter, false);
+		bpf_program__set_autoload(s->progs.systrace_count_exit, false);
+		bpf_program__set_autoload(entry_needs_all_caps(cfg->desc) ? s->progs.systrace_enter :
+					  s->progs.systrace_enter_all_caps, false);
+	}
 	pm = pid_max();
 	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
 	s->rodata->by_tid = t->by_tid;
@@ -165,9 +177,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		/* nothing is streamed: a one-page ring instead of megabytes */
 		bpf_map__set_max_entries(s->maps.rb, getpagesize());
 		bpf_map__set_max_entries(s->maps.scratch, 1);
-	} else {
-		/* the -c totals (344 bytes per syscall per CPU) are not kept */
-		bpf_map__set_max_entries(s->maps.stats, 1);
+		bpf_map__set_max_entries(s->maps.stats, (__u32)t->ncpus * SYSTRACE_NR_MAX);
 	}
 	/* each program not loaded is also a tracepoint not patched in and out (~1-2 ms here) */
 	if (cfg->count || cfg->no_signals) {
@@ -254,6 +264,8 @@ void tk_systrace_close(struct tk_systrace *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	if (t->stats)
+		munmap((void *)t->stats, t->stats_len);
 	if (t->wake_fd >= 0)
 		close(t->wake_fd);
 	systrace_bpf__destroy(t->skel);
@@ -398,27 +410,32 @@ int tk_systrace_fd(struct tk_systrace *t)
 
 int tk_systrace_stat(struct tk_systrace *t, unsigned nr, struct systrace_stat *out)
 {
-	struct systrace_stat *v;
+	const struct systrace_stat *v;
 	int i, j;
 
 	memset(out, 0, sizeof(*out));
 	if (nr >= SYSTRACE_NR_MAX)
 		return -EINVAL;
-	v = calloc(t->ncpus, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &nr, v)) {
-		free(v);
-		return -errno;
+	if (!t->stats) {
+		size_t len = (size_t)t->ncpus * SYSTRACE_NR_MAX * sizeof(*v);
+		void *p;
+
+		if (bpf_map__max_entries(t->skel->maps.stats) != (__u32)t->ncpus * SYSTRACE_NR_MAX)
+			return -ENODATA;	/* not counting */
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, bpf_map__fd(t->skel->maps.stats), 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		t->stats = p;
+		t->stats_len = len;
 	}
 	for (i = 0; i < t->ncpus; i++) {
-		out->calls += v[i].calls;
-		out->errors += v[i].errors;
-		out->ns += v[i].ns;
+		v = &t->stats[(size_t)i * SYSTRACE_NR_MAX + nr];
+		out->calls += v->calls;
+		out->errors += v->errors;
+		out->ns += v->ns;
 		for (j = 0; j < SYSTRACE_HIST_SLOTS; j++)
-			out->hist[j] += v[i].hist[j];
+			out->hist[j] += v->hist[j];
 	}
-	free(v);
 	return 0;
 }
 
