@@ -220,20 +220,23 @@ static void *slurp(int fd, size_t hint, size_t *size)
 	return NULL;
 }
 
-int tk_btf_file_member_offset(const char *path, const char *type, const char *member)
+int tk_btf_file_member_offsets(const char *path, const char *type, const char *const *members, int *offs,
+			       int n)
 {
 	struct stat st;
 	void *data, *copy = NULL;
 	size_t size;
-	int fd, r;
+	int fd, r, i;
 
 	fd = open(path ? path : "/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		r = -errno;
+		goto fail;
+	}
 	if (fstat(fd, &st)) {
 		r = -errno;
 		close(fd);
-		return r;
+		goto fail;
 	}
 	size = (size_t)st.st_size;
 	data = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
@@ -241,14 +244,28 @@ int tk_btf_file_member_offset(const char *path, const char *type, const char *me
 		data = copy = slurp(fd, size, &size);
 		if (!copy) {
 			close(fd);
-			return -ENOMEM;
+			r = -ENOMEM;
+			goto fail;
 		}
 	}
 	close(fd);
-	r = tk_btf_member_offset(data, size, type, member);
+	for (i = 0; i < n; i++)
+		offs[i] = tk_btf_member_offset(data, size, type, members[i]);
 	if (copy)
 		free(copy);
 	else
 		munmap(data, size);
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		offs[i] = r;
 	return r;
+}
+
+int tk_btf_file_member_offset(const char *path, const char *type, const char *member)
+{
+	int off;
+
+	tk_btf_file_member_offsets(path, type, &member, &off, 1);
+	return off;
 }
