@@ -89,7 +89,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 * 1024 * 1024);	/* --buffer-size resizes it */
+	__uint(max_entries, SYSTRACE_RING_DEFAULT);	/* --buffer-size resizes it */
 } rb SEC(".maps");
 
 struct {

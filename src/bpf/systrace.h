@@ -15,6 +15,7 @@
 #define SYSTRACE_VEC_MAX 8		/* iovec entries captured */
 #define SYSTRACE_MMSG_MAX 4		/* messages of a sendmmsg/recvmmsg captured */
 #define SYSTRACE_HIST_SLOTS 40		/* log2(ns) latency buckets */
+#define SYSTRACE_RING_DEFAULT (4 * 1024 * 1024)	/* the ring buffer's bytes without --buffer-size */
 
 /* What the in-kernel capture engine reads, per pointer argument (struct systrace_cap.kind). */
 enum systrace_cap_kind {

@@ -1,5 +1,6 @@
 /* The user half of the eBPF syscall tracer: see systrace.h and src/bpf/systrace.bpf.c. */
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,6 +34,7 @@ struct tk_systrace {
 	int tasks_fd;
 	bool by_tid;		/* tasks in an array indexed by thread id (see systrace.bpf.c) */
 	bool exits;		/* TASKEXIT records come (task_struct.exit_code found) */
+	bool counting;		/* -c: no records, no reader */
 	const struct systrace_stat *stats;	/* -c: the stats map, mapped at the first read */
 	size_t stats_len;
 };
@@ -95,11 +97,68 @@ static int ring_cb(void *ctx, void *data, size_t size)
 	return t->fn(t->fn_ctx, data, size);
 }
 
+/*
+ * The biggest maps, made by a second thread while libbpf parses the object and probes the kernel:
+ * the ring's pages (4 MiB: ~1.4 ms here), the thread-id array (0.2-0.5 ms) and -c's totals are
+ * allocated by the kernel at creation. The object then reuses them (bpf_map__reuse_fd). A map that fails here
+ * is made by libbpf as before, which reports the error.
+ */
+struct premade {
+	pthread_t thread;
+	__u32 ring_bytes;	/* 0: not made here */
+	__u32 tid_entries;
+	__u32 stat_entries;
+	int ring_fd, tid_fd, stat_fd;
+};
+
+static void *premake_maps(void *arg)
+{
+	struct premade *p = arg;
+
+	if (p->ring_bytes)
+		p->ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "rb", 0, 0, p->ring_bytes, NULL);
+	if (p->tid_entries)
+		p->tid_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "task_by_tid", sizeof(__u32),
+					   sizeof(struct systrace_task), p->tid_entries, NULL);
+	if (p->stat_entries) {
+		LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_MMAPABLE);
+
+		p->stat_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "stats", sizeof(__u32),
+					    sizeof(struct systrace_stat), p->stat_entries, &o);
+	}
+	return NULL;
+}
+
+static void premade_close(struct premade *p)
+{
+	if (p->ring_fd >= 0)
+		close(p->ring_fd);
+	if (p->tid_fd >= 0)
+		close(p->tid_fd);
+	if (p->stat_fd >= 0)
+		close(p->stat_fd);
+	p->ring_fd = p->tid_fd = p->stat_fd = -1;
+}
+
+/* bpf_map__reuse_fd() keeps a duplicate; a map it refuses is made at load as usual */
+static void premade_use(struct premade *p, struct systrace_bpf *s)
+{
+	if (p->ring_fd >= 0)
+		bpf_map__reuse_fd(s->maps.rb, p->ring_fd);
+	if (p->tid_fd >= 0)
+		bpf_map__reuse_fd(s->maps.task_by_tid, p->tid_fd);
+	if (p->stat_fd >= 0)
+		bpf_map__reuse_fd(s->maps.stats, p->stat_fd);
+	premade_close(p);
+}
+
 int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *cfg, char *err, size_t errlen)
 {
+	struct premade pre = { .ring_fd = -1, .tid_fd = -1, .stat_fd = -1 };
 	struct tk_systrace *t;
 	struct systrace_bpf *s;
 	int ret, cgfd, zero = 0, pid_off = -ENOENT;
+	bool premade, need_code, need_pid;
 	long pm;
 
 	*out = NULL;
@@ -116,10 +175,20 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	/* libbpf's own messages (the verifier log) only when asked for: -v */
 	if (!cfg->verbose)
 		libbpf_set_print(NULL);
+	pm = pid_max();
+	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
+	pre.ring_bytes = cfg->count ? 0 : cfg->ring_bytes ? cfg->ring_bytes : SYSTRACE_RING_DEFAULT;
+	pre.tid_entries = t->by_tid ? (__u32)pm : 0;
+	pre.stat_entries = cfg->count ? (__u32)t->ncpus * SYSTRACE_NR_MAX : 0;
+	premade = !pthread_create(&pre.thread, NULL, premake_maps, &pre);
 	s = t->skel = systrace_bpf__open();
 	if (!s) {
 		ret = -errno;
 		seterr(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		if (premade) {
+			pthread_join(pre.thread, NULL);
+			premade_close(&pre);
+		}
 		free(t);
 		return ret;
 	}
@@ -145,8 +214,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		bpf_program__set_autoload(entry_needs_all_caps(cfg->desc) ? s->progs.systrace_enter :
 					  s->progs.systrace_enter_all_caps, false);
 	}
-	pm = pid_max();
-	t->by_tid = pm > 0 && pm <= BY_TID_MAX;
+	t->counting = cfg->count;
 	s->rodata->by_tid = t->by_tid;
 	if (t->by_tid) {
 		bpf_map__set_max_entries(s->maps.task_by_tid, (__u32)pm);
@@ -154,13 +222,26 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		bpf_map__set_max_entries(s->maps.traced_tids, 1);
 		bpf_map__set_max_entries(s->maps.newborn, 1);
 	}
-	/* tasks' ends with their wait status, where the kernel's BTF says where it is kept */
-	if (!cfg->count && !cfg->all) {
-		int code_off = tk_btf_file_member_offset(NULL, "task_struct", "exit_code");
+	/*
+	 * From the kernel's BTF, one walk: task_struct.exit_code for tasks' ends with their wait
+	 * status, .pid for the raw tracepoints that name a signal's target or a new child by task
+	 * pointer.
+	 */
+	need_code = !cfg->count && !cfg->all;
+	need_pid = !(cfg->count || cfg->no_signals) || (cfg->follow && !cfg->all);
+	if (need_code || need_pid) {
+		static const char *const members[] = { "exit_code", "pid" };
+		int offs[2];
 
-		if (code_off > 0) {
-			s->rodata->task_exit_code_off = code_off;
+		tk_btf_file_member_offsets(NULL, "task_struct", members, offs, 2);
+		if (need_code && offs[0] > 0) {
+			s->rodata->task_exit_code_off = offs[0];
 			t->exits = true;
+		}
+		if (need_pid) {
+			pid_off = offs[1];
+			if (pid_off >= 0)
+				s->rodata->task_pid_off = pid_off;
 		}
 	}
 	if (!t->by_tid && !t->exits)
@@ -184,12 +265,6 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 		bpf_program__set_autoload(s->progs.systrace_signal, false);
 		bpf_program__set_autoload(s->progs.systrace_siggen, false);
 	}
-	/* the raw tracepoints name a signal's target and a new child by task pointer */
-	if (!(cfg->count || cfg->no_signals) || (cfg->follow && !cfg->all)) {
-		pid_off = tk_btf_file_member_offset(NULL, "task_struct", "pid");
-		if (pid_off >= 0)
-			s->rodata->task_pid_off = pid_off;
-	}
 	if (cfg->follow && !cfg->all) {
 		if (pid_off < 0) {
 			ret = pid_off;
@@ -202,6 +277,11 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	/* without it, signals the kernel discards go unseen; the rest still works */
 	if (pid_off < 0)
 		bpf_program__set_autoload(s->progs.systrace_siggen, false);
+	if (premade) {
+		pthread_join(pre.thread, NULL);
+		premade = false;
+		premade_use(&pre, s);
+	}
 	ret = systrace_bpf__load(s);
 	if (ret) {
 		seterr(err, errlen, "loading the BPF programs failed: %s", strerror(-ret));
@@ -224,29 +304,6 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 			goto fail;
 		}
 	}
-	if (!cfg->count) {
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
-
-		t->rb = ring_buffer__new(bpf_map__fd(s->maps.rb), ring_cb, t, NULL);
-		if (!t->rb) {
-			ret = -errno;
-			seterr(err, errlen, "cannot map the ring buffer: %s", strerror(-ret));
-			goto fail;
-		}
-		/*
-		 * libbpf's own epoll set is level-triggered: while any record is unread, the reader
-		 * returns at once (~1900 times for dd bs=1's 400k records, ~200 records each), racing
-		 * the traced task for the ring's positions. Edge-triggered, it sleeps until the kernel
-		 * half wakes it at the fill threshold, or its poll timeout, and then reads the whole
-		 * batch (~150 times).
-		 */
-		t->wake_fd = epoll_create1(EPOLL_CLOEXEC);
-		if (t->wake_fd < 0 || epoll_ctl(t->wake_fd, EPOLL_CTL_ADD, bpf_map__fd(s->maps.rb), &ev)) {
-			ret = -errno;
-			seterr(err, errlen, "cannot poll the ring buffer: %s", strerror(-ret));
-			goto fail;
-		}
-	}
 	ret = systrace_bpf__attach(s);
 	if (ret) {
 		seterr(err, errlen, "attaching to the raw_syscalls tracepoints failed: %s", strerror(-ret));
@@ -255,8 +312,38 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	*out = t;
 	return 0;
 fail:
+	if (premade)
+		pthread_join(pre.thread, NULL);
+	premade_close(&pre);
 	tk_systrace_close(t);
 	return ret < 0 ? ret : -EINVAL;
+}
+
+/*
+ * The reader's side of the ring, made once the traced command runs (tk_systrace_read_start): its
+ * mappings and epoll set are not on the start-to-attached path, and records wait in the ring.
+ */
+int tk_systrace_read_start(struct tk_systrace *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	int fd = bpf_map__fd(t->skel->maps.rb);
+
+	if (t->rb || t->counting)
+		return 0;
+	t->rb = ring_buffer__new(fd, ring_cb, t, NULL);
+	if (!t->rb)
+		return -errno;
+	/*
+	 * libbpf's own epoll set is level-triggered: while any record is unread, the reader
+	 * returns at once (~1900 times for dd bs=1's 400k records, ~200 records each), racing
+	 * the traced task for the ring's positions. Edge-triggered, it sleeps until the kernel
+	 * half wakes it at the fill threshold, or its poll timeout, and then reads the whole
+	 * batch (~150 times). (Records that came before are reported by the first wait.)
+	 */
+	t->wake_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->wake_fd < 0 || epoll_ctl(t->wake_fd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	return 0;
 }
 
 void tk_systrace_close(struct tk_systrace *t)

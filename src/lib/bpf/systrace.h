@@ -50,6 +50,8 @@ int tk_systrace_add_exec(struct tk_systrace *t, pid_t pid);
 /* Trace a process: its thread pid only, or (threads) every thread it has now. */
 int tk_systrace_add_process(struct tk_systrace *t, pid_t pid, bool threads);
 
+/* Map the ring and set up its wake-ups: call once the traced tasks are in (no-op for -c). */
+int tk_systrace_read_start(struct tk_systrace *t);
 /* Called per record; a non-zero return stops the poll and is passed back. */
 typedef int (*tk_systrace_rec_fn)(void *ctx, const struct systrace_rec *rec, size_t size);
 int tk_systrace_set_handler(struct tk_systrace *t, tk_systrace_rec_fn fn, void *ctx);

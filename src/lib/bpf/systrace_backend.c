@@ -776,6 +776,12 @@ static int bpf_run(struct tk_trace_env *env)
 			goto out;
 		}
 	}
+	/* the reader's mappings after the command runs: off the start-to-attached path */
+	r = tk_systrace_read_start(b.st);
+	if (r) {
+		snprintf(env->err, sizeof(env->err), "cannot map the ring buffer: %s", strerror(-r));
+		goto out;
+	}
 	b.started = true;
 	if (child)
 		child_fd = (int)syscall(SYS_pidfd_open, child, 0);	/* -1: noticed at the timeout */
