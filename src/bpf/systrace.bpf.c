@@ -363,38 +363,58 @@ __noinline int cap_vec(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
  * struct iovec[count] and each buffer: at most `each` bytes of one buffer (-s), at most `total` over
  * all of them (the bytes a readv returned). argmax packs the argument index and `each` as in cap_vec.
  */
-__noinline int cap_iov(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 count, __u32 argmax)
+struct iov_walk {
+	struct systrace_scratch *s;
+	__u64 addr, total;
+	__u32 off, count, arg, each;
+};
+
+static long iov_step(__u64 i, void *data)
 {
+	struct iov_walk *w = data;
 	struct {
 		__u64 base, len;
 	} iov;
-	__u32 i, start = off, n, arg = argmax & 0xff, each = (argmax >> 8) & 0x7fff;
+	__u32 n;
+
+	if (i >= w->count || !w->total)
+		return 1;
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(w->addr + 16 * i)))
+		return 1;
+	n = iov.len > w->each ? w->each : iov.len;
+	if (n > w->total)
+		n = w->total;
+	w->total -= iov.len < w->total ? iov.len : w->total;
+	w->off = put(w->s, w->off, iov.base, n, w->arg, false, n < iov.len);
+	return 0;
+}
+
+/*
+ * The buffers in a bpf_loop: as a plain loop the verifier walked each of its 8 turns with every
+ * combination of the clamps before (2000 of the exit program's 3400 instructions, ~1 ms at start).
+ */
+__noinline int cap_iov(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 count, __u32 argmax)
+{
+	struct iov_walk w = { .s = s, .addr = addr, .total = ~0ull, .arg = argmax & 0xff,
+			      .each = (argmax >> 8) & 0x7fff };
 	struct systrace_rec *r;
-	__u64 total = ~0ull;
+	__u32 start = off;
 
 	if (!s)
 		return off;
 	r = (void *)s->buf;
 	/* the return counts bytes, except for sendmmsg/recvmmsg's messages (IOV_ANY) */
 	if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0 && !(argmax & IOV_ANY))
-		total = r->ret;
+		w.total = r->ret;
 	if (count > SYSTRACE_VEC_MAX)
 		count = SYSTRACE_VEC_MAX;
-	off = put(s, off, addr, count * 16, arg, false, false);
+	off = put(s, off, addr, count * 16, w.arg, false, false);
 	if (off == start)
 		return off;
-	for (i = 0; i < SYSTRACE_VEC_MAX; i++) {
-		if (i >= count || !total)
-			break;
-		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(addr + 16 * i)))
-			break;
-		n = iov.len > each ? each : iov.len;
-		if (n > total)
-			n = total;
-		total -= iov.len < total ? iov.len : total;
-		off = put(s, off, iov.base, n, arg, false, n < iov.len);
-	}
-	return off;
+	w.off = off;
+	w.count = count;
+	bpf_loop(SYSTRACE_VEC_MAX, iov_step, &w, 0);
+	return w.off;
 }
 
 /* struct msghdr: the header, the address, the iovec array with its buffers, the control data. */
