@@ -406,6 +406,9 @@ __noinline int cap_iov(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 
 	/* the return counts bytes, except for sendmmsg/recvmmsg's messages (IOV_ANY) */
 	if (r->type == SYSTRACE_REC_EXIT && r->ret >= 0 && !(argmax & IOV_ANY))
 		w.total = r->ret;
+	/* what strace shows: -s elements (the per-buffer limit is -s too) */
+	if (count > w.each)
+		count = w.each;
 	if (count > SYSTRACE_VEC_MAX)
 		count = SYSTRACE_VEC_MAX;
 	off = put(s, off, addr, count * 16, w.arg, false, false);

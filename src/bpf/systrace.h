@@ -12,7 +12,7 @@
 #define SYSTRACE_CAP_MAX 8192		/* one capture's byte limit */
 #define SYSTRACE_STRV_MAX 32		/* strings captured from an argv-like array */
 #define SYSTRACE_PTRV_MAX 1024		/* pointers counted in an envp-like array */
-#define SYSTRACE_VEC_MAX 8		/* iovec entries captured */
+#define SYSTRACE_VEC_MAX 1024		/* iovec entries captured (UIO_MAXIOV), at most -s of them */
 #define SYSTRACE_MMSG_MAX 4		/* messages of a sendmmsg/recvmmsg captured */
 #define SYSTRACE_HIST_SLOTS 40		/* log2(ns) latency buckets */
 #define SYSTRACE_RING_DEFAULT (4 * 1024 * 1024)	/* the ring buffer's bytes without --buffer-size */

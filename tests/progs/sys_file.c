@@ -93,6 +93,25 @@ int main(int argc, char **argv)
 	expect(num(r), "read(%d, \"abc\", 10)", p[0]);
 	r = syscall(SYS_read, p[0], buf, 10);
 	expect(err_ret("EAGAIN"), "read(%d, %p, 10)", p[0], (void *)buf);
+	/* more iovecs than -s (32): strace shows the first 32 and "..." */
+	{
+		struct iovec many[34];
+		char line[2048];
+		size_t len = 0;
+		int i;
+
+		for (i = 0; i < 34; i++) {
+			many[i].iov_base = "x";
+			many[i].iov_len = 1;
+		}
+		for (i = 0; i < 32; i++)
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s{iov_base=\"x\", iov_len=1}",
+						i ? ", " : "");
+		r = syscall(SYS_writev, p[1], many, 34);
+		expect(num(r), "writev(%d, [%s, ...], 34)", p[1], line);
+		r = syscall(SYS_read, p[0], buf, 34);
+		expect(num(r), "read(%d, \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"..., 34)", p[0]);
+	}
 	syscall(SYS_close, p[0]);
 	expect("0", "close(%d)", p[0]);
 	syscall(SYS_close, p[1]);

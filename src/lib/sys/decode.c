@@ -401,7 +401,9 @@ static void fmt_iov(struct tk_dec *d, uint64_t addr, uint64_t cnt, bool at_exit)
 	for (i = 0; i < cnt; i++) {
 		if (i)
 			sb_adds(d->out, ", ");
-		if (i >= 1024 || mem_read(d, addr + i * sizeof(iov), &iov, sizeof(iov)) < 0) {
+		/* strace abbreviates arrays to -s elements unless -v */
+		if (i >= 1024 || (!d->opt->verbose && i >= d->opt->strsize) ||
+		    mem_read(d, addr + i * sizeof(iov), &iov, sizeof(iov)) < 0) {
 			sb_adds(d->out, "...");
 			break;
 		}
