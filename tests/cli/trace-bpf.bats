@@ -242,3 +242,29 @@ prog_ids_of() {
 	[ "$(grep -c '^getppid() *= [0-9]*$' "$BATS_TEST_TMPDIR/out")" -eq 33334 ]
 	[ "$(tail -1 "$BATS_TEST_TMPDIR/out")" = "+++ exited with 0 +++" ]
 }
+
+@test "trace-bpf: -y names a short-lived command's descriptors and AT_FDCWD, as ptrace and strace do" {
+	require_feature ptrace
+	local d be fd
+	d=$(realpath "$BATS_TEST_TMPDIR")
+	mkdir "$d/sub"
+	echo hi > "$d/sub/f"
+	ln -s sub/f "$d/l"
+	cd "$d"
+	# cat is gone long before the reader decodes its batch: the paths come from its own calls
+	for be in bpf ptrace; do
+		tk trace --backend "$be" -y -e trace=openat,close -o "$d/$be" -- cat l > "$d/out"
+		sed -n '/"l"/,$p' "$d/$be" | sed -E 's/ +/ /g' > "$d/$be.n"
+	done
+	fd=$(sed -En 's/^openat\(AT_FDCWD<[^>]*>, "l", O_RDONLY\) = ([0-9]+)<.*/\1/p' "$d/bpf.n")
+	[ -n "$fd" ] || { cat "$d/bpf"; return 1; }
+	grep -Fqx "openat(AT_FDCWD<$d>, \"l\", O_RDONLY) = $fd<$d/sub/f>" "$d/bpf.n" || { cat "$d/bpf"; return 1; }
+	grep -Fqx "close($fd<$d/sub/f>) = 0" "$d/bpf.n" || { cat "$d/bpf"; return 1; }
+	grep -Fqx "close(1<$d/out>) = 0" "$d/bpf.n" || { cat "$d/bpf"; return 1; }
+	diff -u "$d/ptrace.n" "$d/bpf.n"
+	if command -v strace > /dev/null; then
+		strace -y -e trace=openat,close -o "$d/strace" -- cat l > "$d/out"
+		sed -n '/"l"/,$p' "$d/strace" | sed -E 's/ +/ /g' > "$d/strace.n"
+		diff -u "$d/strace.n" "$d/bpf.n"
+	fi
+}

@@ -74,7 +74,7 @@ check_prog() {
 	check_prog sys_ioctl bpf
 }
 
-# (ptrace only: eBPF resolves -y at print time, from /proc, after a short-lived command has gone)
+# (ptrace only: eBPF names a pipe from /proc when the reader gets to it, after this command has gone)
 @test "decoders: -y names sendfile's two descriptors" {
 	local out=$BATS_TEST_TMPDIR/y exe
 	exe=$(realpath "$PROGS/sys_ioctl" | sed 's/[].[*^$]/\\&/g')

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/bpf/fdtable.h"
 #include "lib/bpf/systrace.h"
 #include "lib/bpf/systrace_sys.h"
 #include "lib/sys/backend.h"
@@ -65,6 +66,7 @@ struct bpfrun {
 	bool exits;		/* tasks' ends come as TASKEXIT records */
 	struct held_signal *sent;	/* fatal signals sent, not (yet) delivered */
 	size_t nsent, capsent;
+	struct tk_fdtable *fds;	/* -y: what descriptors name, replayed from the trace */
 };
 
 static uint64_t clock_ns(clockid_t c)
@@ -176,11 +178,35 @@ static void show_held_signals(struct bpfrun *b, int tid)
 	b->nheld = j;
 }
 
+/* -y: what the call opened goes in the table before its line shows (its path argument as captured). */
+static void fds_before_line(struct tk_fdtable *fds, struct tk_systrace_mem *m, const struct tk_syscall *sc)
+{
+	char path[PATH_MAX];
+	bool complete;
+	int arg = -1;
+
+	switch (sc->nr) {
+	case SYS_open:
+	case SYS_creat:
+	case SYS_chdir:
+		arg = 0;
+		break;
+	case SYS_openat:
+	case SYS_openat2:
+		arg = 1;
+		break;
+	}
+	if (arg < 0 || tk_systrace_mem_ops.read_str(m, sc->tid, sc->args[arg], path, sizeof(path) - 1, &complete) < 0 ||
+	    !complete)
+		path[0] = 0;
+	tk_fdtable_before_line(fds, m->tgid, sc->nr, sc->args, sc->ret, path[0] ? path : NULL);
+}
+
 /* The entry half of one syscall to the printer: it asks entry-time questions only. */
 static void deliver_enter(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
 			  const struct systrace_rec *exit, size_t xsize)
 {
-	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, false };
+	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, false, b->fds, (int)(enter ? enter : exit)->tgid };
 	struct tk_mem mem = { &tk_systrace_mem_ops, &mctx };
 	struct tk_syscall sc;
 
@@ -194,13 +220,17 @@ static void deliver_enter(struct bpfrun *b, const struct systrace_rec *enter, si
 static void deliver_exit(struct bpfrun *b, const struct systrace_rec *enter, size_t esize,
 			 const struct systrace_rec *exit, size_t xsize)
 {
-	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, true };
+	struct tk_systrace_mem mctx = { enter, exit, esize, xsize, true, b->fds, (int)exit->tgid };
 	struct tk_mem mem = { &tk_systrace_mem_ops, &mctx };
 	struct tk_syscall sc;
 
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
 	sc.tid = (int)exit->tid;	/* not the entry's after an execve from a thread */
+	if (b->fds)
+		fds_before_line(b->fds, &mctx, &sc);
 	tk_printer_exit(b->env->printer, &sc, &mem);
+	if (b->fds)
+		tk_fdtable_after_line(b->fds, mctx.tgid, sc.nr, sc.args, sc.ret);
 	if (b->nheld)
 		show_held_signals(b, sc.tid);
 }
@@ -405,9 +435,30 @@ static bool ended_by_sent(const struct bpfrun *b, int tid, int status)
 	return WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && sent_find(b, tid, WTERMSIG(status)) >= 0;
 }
 
+/*
+ * -y: the exit of a call -e trace= does not show, reported only for what it does to descriptors.
+ * It goes in the table and nowhere else: it must not end a held entry as another task's line
+ * would (no line of its own comes).
+ */
+static bool shadow_record(struct bpfrun *b, const struct systrace_rec *rec, size_t size)
+{
+	struct tk_systrace_mem mctx = { NULL, rec, 0, size, true, b->fds, (int)rec->tgid };
+	struct tk_syscall sc;
+
+	if (!b->fds || rec->type != SYSTRACE_REC_EXIT || tk_sysfilter_traced(&b->o->filter, rec->nr))
+		return false;
+	tk_systrace_event(&sc, NULL, rec, b->realtime_off);
+	fds_before_line(b->fds, &mctx, &sc);
+	tk_fdtable_after_line(b->fds, mctx.tgid, sc.nr, sc.args, sc.ret);
+	return true;
+}
+
 static int on_record(void *ctx, const struct systrace_rec *rec, size_t size)
 {
 	struct bpfrun *b = ctx;
+
+	if (shadow_record(b, rec, size))
+		return 0;
 	struct pending *d = b->ndefer ? held_find(b->defer, b->ndefer, (int)rec->tid) : NULL;
 
 	if (d && rec->type == SYSTRACE_REC_SIGNAL && rec->nr == SIGKILL)
@@ -527,6 +578,12 @@ static bool selected(long nr, void *ctx)
 	return tk_sysfilter_traced(&o->filter, nr);
 }
 
+/* -y: those and the ones that change what descriptors name (unshown: see shadow_record) */
+static bool selected_or_fd(long nr, void *ctx)
+{
+	return selected(nr, ctx) || tk_fdtable_changed_by(nr);
+}
+
 /* The command, forked and held on a pipe until the tracer has put it in the filter. */
 struct held_cmd {
 	pid_t pid;
@@ -611,6 +668,8 @@ static int release_held(struct bpfrun *b, const char *path, struct held_cmd *h)
 	}
 	b->env->main_pid = h->pid;
 	know_task(b, h->pid);
+	if (b->fds)	/* held before its exec: what it will still have after it */
+		tk_fdtable_seed(b->fds, h->pid, true);
 	if (b->o->all) {
 		/* its name after exec, for -a's comm/pid prefix even if none of its calls shows */
 		const char *base = strrchr(path, '/');
@@ -716,10 +775,16 @@ static int bpf_run(struct tk_trace_env *env)
 	 * (perf trace's whole lines) nor -ff (one file per process).
 	 */
 	b.split = o->follow == 1 && o->summary != 1 && !o->all;
+	if (o->fmt.fd_paths && !(b.fds = tk_fdtable_new()))
+		return -ENOMEM;
 	/* -e read=/write= dump whole buffers, not -s bytes: capture as much as a record holds */
-	tk_systrace_plan(desc, selected, (void *)o,
+	tk_systrace_plan(desc, o->fmt.fd_paths && o->summary != 1 ? selected_or_fd : selected, (void *)o,
 			 o->filter.dumps && o->fmt.strsize < SYSTRACE_CAP_MAX ? SYSTRACE_CAP_MAX : o->fmt.strsize,
 			 b.split);
+	/* -y's unshown calls: exit records only, whatever split mode does for the shown ones */
+	for (i = 0; b.fds && i < SYSTRACE_NR_MAX; i++)
+		if (!selected(i, (void *)o) && tk_fdtable_changed_by(i))
+			desc[i].flags &= ~SYSTRACE_SYS_ENTRY;
 	cfg.desc = desc;
 	cfg.count = o->summary == 1 && !o->npaths; /* -P decides per call in user space */
 	cfg.follow = o->follow > 0;
@@ -760,6 +825,8 @@ static int bpf_run(struct tk_trace_env *env)
 			goto out;
 		}
 		know_task(&b, o->pids[i]);
+		if (b.fds)
+			tk_fdtable_seed(b.fds, o->pids[i], false);
 		if (!o->quiet && env->note) {
 			char msg[64];
 
@@ -841,6 +908,7 @@ out:
 	free(b.tids);
 	free(b.held);
 	free(b.sent);
+	tk_fdtable_free(b.fds);
 	return r;
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lib/bpf/systrace_sys.h"
+#include "lib/bpf/fdtable.h"
 
 #define CAP_PATH_MAX 4096
 
@@ -249,10 +250,19 @@ static ssize_t mem_read_str(void *ctx, int tid, uint64_t addr, char *buf, size_t
 	return (ssize_t)n;
 }
 
+/* -y: as the trace left the descriptor (see fdtable.h); what it does not know, live from /proc */
+static int mem_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
+{
+	const struct tk_systrace_mem *m = ctx;
+	int n = m->fds ? tk_fdtable_path(m->fds, m->tgid, fd, buf, size) : -ENOENT;
+
+	return n >= 0 ? n : tk_mem_proc_fd_path(ctx, tid, fd, buf, size);
+}
+
 const struct tk_mem_ops tk_systrace_mem_ops = {
 	.read = mem_read,
 	.read_str = mem_read_str,
-	.fd_path = tk_mem_proc_fd_path,	/* -y: live, as ptrace sees it (the fd may be gone by then) */
+	.fd_path = mem_fd_path,
 };
 
 void tk_systrace_event(struct tk_syscall *sc, const struct systrace_rec *enter, const struct systrace_rec *exit,

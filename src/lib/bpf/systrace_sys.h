@@ -27,10 +27,13 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
  * A decoder memory reader over one syscall's records: its entry record (or NULL) and its exit
  * record (or NULL). Reads are answered from the captures only; -EFAULT for memory not captured.
  */
+struct tk_fdtable;
 struct tk_systrace_mem {
 	const struct systrace_rec *enter, *exit;
 	size_t enter_size, exit_size;
 	bool prefer_exit;	/* decoding the exit half: exit captures first */
+	const struct tk_fdtable *fds;	/* -y: descriptors as the trace left them (NULL: /proc only) */
+	int tgid;
 };
 extern const struct tk_mem_ops tk_systrace_mem_ops;
 

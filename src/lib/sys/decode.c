@@ -106,27 +106,37 @@ int tk_mem_proc_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
 	ssize_t n;
 
 	(void)ctx;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
+	if (fd == -100)		/* AT_FDCWD: the working directory */
+		snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
+	else
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
 	n = readlink(link, buf, size);
 	if (n < 0)
 		return -errno;
 	return (int)n;
 }
 
-void tk_fmt_fd(struct tk_dec *d, int64_t fd)
+/* -y: "<path>" after a descriptor (or AT_FDCWD, -100: the working directory), as strace */
+static void fmt_fd_path(struct tk_dec *d, int fd)
 {
 	char path[PATH_MAX];
 	int n;
 
-	sb_addf(d->out, "%" PRId64, fd);
-	if (!d->opt->fd_paths || fd < 0 || fd > INT_MAX || !d->mem->ops->fd_path)
+	if (!d->opt->fd_paths || (fd < 0 && fd != -100) || !d->mem->ops->fd_path)
 		return;
-	n = d->mem->ops->fd_path(d->mem->ctx, d->sc->tid, (int)fd, path, sizeof(path));
+	n = d->mem->ops->fd_path(d->mem->ctx, d->sc->tid, fd, path, sizeof(path));
 	if (n > 0) {
 		sb_addc(d->out, '<');
 		sb_add(d->out, path, (size_t)n);
 		sb_addc(d->out, '>');
 	}
+}
+
+void tk_fmt_fd(struct tk_dec *d, int64_t fd)
+{
+	sb_addf(d->out, "%" PRId64, fd);
+	if (fd >= 0 && fd <= INT_MAX)
+		fmt_fd_path(d, (int)fd);
 }
 
 /* ---- signals ---- */
@@ -534,7 +544,9 @@ static void fmt_arg(struct tk_dec *d, int i)
 		else if ((int)v == -100 && d->opt->xstyle == TK_XLAT_VERBOSE)
 			sb_adds(sb, "-100 /* AT_FDCWD */");
 		else
-			tk_fmt_fd(d, (int)v);
+			sb_addf(sb, "%d", (int)v);
+		if ((int)v >= 0 || (int)v == -100)
+			fmt_fd_path(d, (int)v);
 		break;
 	case TK_ARG_PATH:
 		tk_fmt_str(d, v, PATH_MAX, true);

@@ -1,0 +1,45 @@
+/*
+ * What each traced process's descriptors (and its working directory) name, for `trace -y` on eBPF,
+ * kept from the trace itself.
+ *
+ * Why: the ptrace backend reads /proc/PID/fd/N while the tracee is stopped in the call; the eBPF
+ * reader decodes a batch of records up to 10 ms later, by when a short-lived descriptor is closed
+ * or the process gone (`cat FILE` under -y showed no path at all). So the reader replays what the
+ * calls did: open/openat/openat2/creat name their result, dup/dup2/dup3/fcntl(F_DUPFD*) copy,
+ * close/close_range forget, chdir/fchdir move the directory, fork copies, a successful execve
+ * drops close-on-exec ones. Relative paths are resolved against the directory or descriptor
+ * they name, then realpath() (as /proc shows them: absolute, symbolic links resolved). What the
+ * table does not know (sockets, pipes, descriptors of an attached process) falls back to /proc.
+ */
+#ifndef TK_LIB_BPF_FDTABLE_H
+#define TK_LIB_BPF_FDTABLE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TK_FD_CWD (-100)	/* AT_FDCWD: the process's working directory */
+
+struct tk_fdtable;
+
+struct tk_fdtable *tk_fdtable_new(void);
+void tk_fdtable_free(struct tk_fdtable *t);
+/*
+ * Start a process's entry from /proc/PID: its working directory and open descriptors
+ * (skip_cloexec: those an exec will close, for a command held before its exec).
+ */
+void tk_fdtable_seed(struct tk_fdtable *t, int tgid, bool skip_cloexec);
+/* The path of fd (or TK_FD_CWD) in tgid: its length, or -ENOENT when the table does not know. */
+int tk_fdtable_path(const struct tk_fdtable *t, int tgid, int fd, char *buf, size_t size);
+
+/*
+ * One finished syscall of tgid (nr, args, ret; path: its path argument as captured, or NULL),
+ * in two halves around its line: what it opened, before (its result shows the new path); what
+ * it closed, after (its arguments show the old one).
+ */
+void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret,
+			    const char *path);
+void tk_fdtable_after_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret);
+/* Whether syscall nr changes the table: with -y they are reported even when -e trace= hides them. */
+bool tk_fdtable_changed_by(long nr);
+
+#endif
