@@ -194,6 +194,41 @@ static void strings_escape_like_strace(void **state)
 	sb_release(&sb);
 }
 
+/* Every byte value, followed by a digit, a letter or nothing: the shortest octal unless a digit
+ * follows (strace's rule, spelled out here with printf as the oracle). */
+static void strings_escape_every_byte(void **state)
+{
+	static const char named[] = "\"\"\\\\\tt\nn\vv\ff\rr";
+	struct strbuf sb = STRBUF_INIT;
+	char want[32];
+	unsigned c, k, j;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		for (k = 0; k < 3; k++) {
+			unsigned char b[2] = { (unsigned char)c, k == 0 ? '7' : 'x' };
+			size_t n = k == 2 ? 1 : 2;
+			const char *e = NULL;
+
+			for (j = 0; named[j]; j += 2)
+				if ((unsigned char)named[j] == c)
+					e = &named[j + 1];
+			if (e)
+				snprintf(want, sizeof(want), "\"\\%c%.*s\"", *e, (int)n - 1, (const char *)b + 1);
+			else if (c >= ' ' && c < 0x7f)
+				snprintf(want, sizeof(want), "\"%c%.*s\"", c, (int)n - 1, (const char *)b + 1);
+			else
+				snprintf(want, sizeof(want), k == 0 ? "\"\\%03o%.*s\"" : "\"\\%o%.*s\"", c, (int)n - 1,
+					 (const char *)b + 1);
+			sb_reset(&sb);
+			sb_adds(&sb, "x=");
+			tk_fmt_bytes(&sb, b, n, false, 32);
+			assert_string_equal(sb_str(&sb) + 2, want);
+			assert_int_equal(sb.len, strlen(want) + 2);
+		}
+	sb_release(&sb);
+}
+
 static void file_decoders(void **state)
 {
 	const char path[] = "/etc/passwd", data[] = "root:x:0:0:root:/root:/bin/bash\n";
@@ -436,6 +471,7 @@ int main(void)
 		cmocka_unit_test(inject_and_dump_expressions),
 		cmocka_unit_test(dumps_and_paths),
 		cmocka_unit_test(strings_escape_like_strace),
+		cmocka_unit_test(strings_escape_every_byte),
 		cmocka_unit_test(file_decoders),
 		cmocka_unit_test(sockaddr_decoders),
 		cmocka_unit_test(summary_table),

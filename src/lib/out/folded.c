@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "lib/out/flame.h"
-#include "lib/out/sbfmt.h"
+#include "lib/util/strbuf.h"
 
 static const char *const palette_names[TK_PAL_COUNT] = {
 	"hot", "mem", "io", "java", "js", "perl", "python", "rust",

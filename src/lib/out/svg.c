@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "lib/out/flame.h"
+#include "lib/util/strbuf.h"
 #include "lib/out/svg_js.h"
 #include "lib/out/tree.h"
-#include "lib/out/sbfmt.h"
 
 #define XPAD 10
 #define FONTSIZE 12
@@ -48,7 +48,7 @@ static uint64_t width_of(const struct svg *g, const struct tk_tree_node *n)
 static char *put_count(char *o, uint64_t v)
 {
 	char tmp[24];
-	size_t n = (size_t)(put_u64(tmp, v) - tmp), i;
+	size_t n = (size_t)(tk_put_u64(tmp, v) - tmp), i;
 
 	for (i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
@@ -68,11 +68,11 @@ static char *put_fixed(char *o, double v, int dec)
 		v = -v;
 	}
 	q = (uint64_t)llround(v * (double)scale);
-	o = put_u64(o, q / scale);
+	o = tk_put_u64(o, q / scale);
 	*o++ = '.';
 	if (dec == 2 && q % scale < 10)
 		*o++ = '0';
-	return put_u64(o, q % scale);
+	return tk_put_u64(o, q % scale);
 }
 
 /* The most put_xml writes for n bytes ("&quot;" for '"'). */
@@ -325,7 +325,7 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 	if (merged) {
 		o = mname;
 		PUT_LIT(o, "[");
-		o = put_u64(o, merged);
+		o = tk_put_u64(o, merged);
 		PUT_LIT(o, " frames merged]");
 		name = mname;
 		len = (size_t)(o - mname);
@@ -337,9 +337,9 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 		return;
 	o = sb->buf + sb->len;
 	PUT_LIT(o, "<g data-x=\"");
-	o = put_u64(o, x);
+	o = tk_put_u64(o, x);
 	PUT_LIT(o, "\" data-w=\"");
-	o = put_u64(o, w);
+	o = tk_put_u64(o, w);
 	if (merged)
 		PUT_LIT(o, "\" data-merged=\"1\"><title>");
 	else
@@ -360,7 +360,7 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 			PUT_LIT(o, "; +");
 		else
 			PUT_LIT(o, "; -");
-		o = put_u64(o, d >= 0 ? (uint64_t)d : (uint64_t)-d);
+		o = tk_put_u64(o, d >= 0 ? (uint64_t)d : (uint64_t)-d);
 		if (n->v[0]) {
 			if (d >= 0)
 				PUT_LIT(o, ", +");
@@ -377,12 +377,12 @@ static void emit(struct svg *g, const struct tk_tree_node *n, uint32_t depth, ui
 	PUT_LIT(o, "\" width=\"");
 	o = put_fixed(o, pw, 2);
 	PUT_LIT(o, "\" height=\"");
-	o = put_u64(o, g->o->frame_height - 1);
+	o = tk_put_u64(o, g->o->frame_height - 1);
 	PUT_LIT(o, "\" fill=\"rgb(");
 	for (k = 0; k < 3; k++) {
 		if (k)
 			*o++ = ',';
-		o = put_u64(o, (uint64_t)rgb[k]);
+		o = tk_put_u64(o, (uint64_t)rgb[k]);
 	}
 	PUT_LIT(o, ")\" rx=\"2\" ry=\"2\"/><text x=\"");
 	o = put_fixed(o, px + 3, 2);

@@ -11,40 +11,48 @@
 
 #include "lib/sys/sysdesc.h"
 
+/* strace's named escapes; other unprintables are octal */
+static const char esc_name[256] = {
+	['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\v'] = 'v', ['\f'] = 'f', ['\r'] = 'r',
+};
+
 /* strace's escaping: \t\n\v\f\r\\\" by name, other unprintables in the shortest octal form that
- * cannot be misread when a digit follows. */
+ * cannot be misread when a digit follows. Written in place (worst case 4 bytes a byte): every
+ * read/write line goes through here. */
 void tk_fmt_bytes(struct strbuf *sb, const unsigned char *p, size_t n, bool more, unsigned strsize)
 {
+	char *o = sb_space(sb, n * 4 + sizeof("\"\"..."));
 	size_t i;
 
 	(void)strsize;
-	sb_addc(sb, '"');
+	if (!o)
+		return;
+	*o++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		switch (c) {
-		case '"': sb_adds(sb, "\\\""); continue;
-		case '\\': sb_adds(sb, "\\\\"); continue;
-		case '\t': sb_adds(sb, "\\t"); continue;
-		case '\n': sb_adds(sb, "\\n"); continue;
-		case '\v': sb_adds(sb, "\\v"); continue;
-		case '\f': sb_adds(sb, "\\f"); continue;
-		case '\r': sb_adds(sb, "\\r"); continue;
-		}
-		if (c >= ' ' && c < 0x7f) {
-			sb_addc(sb, (char)c);
-			continue;
-		}
-		sb_addc(sb, '\\');
-		if (i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '9') {
-			sb_addf(sb, "%03o", c);
+		if (esc_name[c]) {
+			*o++ = '\\';
+			*o++ = esc_name[c];
+		} else if (c >= ' ' && c < 0x7f) {
+			*o++ = (char)c;
 		} else {
-			sb_addf(sb, "%o", c);
+			*o++ = '\\';
+			if (c >= 0100 || (i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '9')) {
+				*o++ = (char)('0' + (c >> 6));
+				*o++ = (char)('0' + ((c >> 3) & 7));
+			} else if (c >= 010) {
+				*o++ = (char)('0' + (c >> 3));
+			}
+			*o++ = (char)('0' + (c & 7));
 		}
 	}
-	sb_addc(sb, '"');
-	if (more)
-		sb_adds(sb, "...");
+	*o++ = '"';
+	if (more) {
+		memcpy(o, "...", 3);
+		o += 3;
+	}
+	sb_setlen(sb, (size_t)(o - sb->buf));
 }
 
 void tk_fmt_ptr(struct strbuf *sb, uint64_t addr)
@@ -52,7 +60,7 @@ void tk_fmt_ptr(struct strbuf *sb, uint64_t addr)
 	if (!addr)
 		sb_adds(sb, "NULL");
 	else
-		sb_addf(sb, "%#" PRIx64, addr);
+		sb_add_hex(sb, addr);
 }
 
 static int mem_read(struct tk_dec *d, uint64_t addr, void *buf, size_t len)
@@ -134,7 +142,7 @@ static void fmt_fd_path(struct tk_dec *d, int fd)
 
 void tk_fmt_fd(struct tk_dec *d, int64_t fd)
 {
-	sb_addf(d->out, "%" PRId64, fd);
+	sb_add_i64(d->out, fd);
 	if (fd >= 0 && fd <= INT_MAX)
 		fmt_fd_path(d, (int)fd);
 }
@@ -278,10 +286,15 @@ void tk_sys_format_ret(struct tk_dec *d)
 				sb_addf(d->out, "? %s (%s)", n, restart_codes[i].text);
 				return;
 			}
-		if (n)
-			sb_addf(d->out, "-1 %s (%s)", n, strerror(err));
-		else
+		if (n) {
+			sb_adds(d->out, "-1 ");
+			sb_adds(d->out, n);
+			sb_adds(d->out, " (");
+			sb_adds(d->out, strerror(err));
+			sb_addc(d->out, ')');
+		} else {
 			sb_addf(d->out, "-1 (errno %d)", err);
+		}
 		return;
 	}
 	if (d->desc->retfmt) {
@@ -290,7 +303,7 @@ void tk_sys_format_ret(struct tk_dec *d)
 	}
 	switch (d->desc->ret) {
 	case TK_RET_HEX:
-		sb_addf(d->out, "%#" PRIx64, (uint64_t)r);
+		sb_add_hex(d->out, (uint64_t)r);
 		break;
 	case TK_RET_OCT:
 		sb_addf(d->out, "%#" PRIo64, (uint64_t)r);
@@ -299,7 +312,7 @@ void tk_sys_format_ret(struct tk_dec *d)
 		tk_fmt_fd(d, r);
 		break;
 	default:
-		sb_addf(d->out, "%" PRId64, r);
+		sb_add_i64(d->out, r);
 	}
 }
 
@@ -426,7 +439,9 @@ static void fmt_iov(struct tk_dec *d, uint64_t addr, uint64_t cnt, bool at_exit)
 		} else {
 			sb_adds(d->out, "\"\"");
 		}
-		sb_addf(d->out, ", iov_len=%" PRIu64 "}", iov.len);
+		sb_adds(d->out, ", iov_len=");
+		sb_add_u64(d->out, iov.len);
+		sb_addc(d->out, '}');
 	}
 	sb_addc(d->out, ']');
 }
@@ -515,19 +530,19 @@ static void fmt_arg(struct tk_dec *d, int i)
 	}
 	switch (a->kind) {
 	case TK_ARG_INT:
-		sb_addf(sb, "%d", (int)v);
+		sb_add_i64(sb, (int)v);
 		break;
 	case TK_ARG_UINT:
-		sb_addf(sb, "%u", (unsigned)v);
+		sb_add_u64(sb, (unsigned)v);
 		break;
 	case TK_ARG_LONG:
-		sb_addf(sb, "%" PRId64, (int64_t)v);
+		sb_add_i64(sb, (int64_t)v);
 		break;
 	case TK_ARG_ULONG:
-		sb_addf(sb, "%" PRIu64, v);
+		sb_add_u64(sb, v);
 		break;
 	case TK_ARG_HEX:
-		sb_addf(sb, "%#" PRIx64, v);
+		sb_add_hex(sb, v);
 		break;
 	case TK_ARG_OCT:
 		sb_addf(sb, "%#03" PRIo64, v);
@@ -544,7 +559,7 @@ static void fmt_arg(struct tk_dec *d, int i)
 		else if ((int)v == -100 && d->opt->xstyle == TK_XLAT_VERBOSE)
 			sb_adds(sb, "-100 /* AT_FDCWD */");
 		else
-			sb_addf(sb, "%d", (int)v);
+			sb_add_i64(sb, (int)v);
 		if ((int)v >= 0 || (int)v == -100)
 			fmt_fd_path(d, (int)v);
 		break;
@@ -623,7 +638,7 @@ static void fmt_arg(struct tk_dec *d, int i)
 		a->fmt(d, i);
 		break;
 	default:
-		sb_addf(sb, "%#" PRIx64, v);
+		sb_add_hex(sb, v);
 	}
 }
 

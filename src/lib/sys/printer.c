@@ -32,6 +32,7 @@ struct tk_printer {
 	void *ctx;
 	struct task **tasks; /* open addressing by tid */
 	size_t cap, n;
+	struct task *last;   /* the task found last: a task's entry and exit come in pairs */
 	int live;	     /* tasks alive: "[pid N]" appears when more than one */
 	int pending_tid;     /* whose entry half is buffered, 0 none */
 	uint64_t last_mono;  /* -r */
@@ -40,6 +41,9 @@ struct tk_printer {
 	struct strbuf out;
 	struct strbuf extra; /* after the -c table */
 	struct tk_pathtrace *paths; /* -P, or NULL */
+	time_t tm_sec;		    /* -t/-tt: the second tm holds */
+	struct tm tm;
+	bool tm_valid;
 };
 
 static struct task **slot(struct tk_printer *p, int tid)
@@ -72,7 +76,14 @@ static int grow(struct tk_printer *p)
 
 static struct task *find(struct tk_printer *p, int tid)
 {
-	return p->cap ? *slot(p, tid) : NULL;
+	struct task *t;
+
+	if (p->last && p->last->tid == tid)
+		return p->last;
+	t = p->cap ? *slot(p, tid) : NULL;
+	if (t)
+		p->last = t;
+	return t;
 }
 
 static struct task *get(struct tk_printer *p, int tid)
@@ -106,6 +117,8 @@ static void drop(struct tk_printer *p, int tid)
 	t = *s;
 	if (!t)
 		return;
+	if (p->last == t)
+		p->last = NULL;
 	sb_release(&t->line);
 	free(t);
 	*s = NULL;
@@ -222,8 +235,9 @@ static void emit(struct tk_printer *p, int tid, const char *s, size_t n)
 {
 	FILE *f = p->stream(p->ctx, tid);
 
+	/* unlocked: the printer is the stream's one writer (the lock was a visible cost per line) */
 	if (f)
-		fwrite(s, 1, n, f);
+		fwrite_unlocked(s, 1, n, f);
 }
 
 /* JSON's "pid", and with -a the task's command name beside it (the text lines' "comm/pid") */
@@ -244,31 +258,56 @@ static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts
 
 	if (o->all) {
 		t = find(p, tid);
-		sb_addf(sb, "%s/%d ", t && t->comm[0] ? t->comm : "?", tid);
+		sb_adds(sb, t && t->comm[0] ? t->comm : "?");
+		sb_addc(sb, '/');
+		sb_add_i64(sb, tid);
+		sb_addc(sb, ' ');
 	} else if (o->follow < 2) {
-		if (o->output_is_file && (o->follow || p->live > 1))
-			sb_addf(sb, "%-5d ", tid);
-		else if (!o->output_is_file && p->live > 1)
-			sb_addf(sb, "[pid %5d] ", tid);
+		if (o->output_is_file && (o->follow || p->live > 1)) {
+			sb_add_decw(sb, tid, -5, ' ');
+			sb_addc(sb, ' ');
+		} else if (!o->output_is_file && p->live > 1) {
+			sb_adds(sb, "[pid ");
+			sb_add_decw(sb, tid, 5, ' ');
+			sb_adds(sb, "] ");
+		}
 	}
 	if (o->ts != TK_TS_NONE) {
 		time_t sec = (time_t)(ts / 1000000000);
 		struct tm tm;
 
 		if (o->ts == TK_TS_EPOCH) {
-			sb_addf(sb, "%" PRIu64 ".%06" PRIu64 " ", ts / 1000000000, ts / 1000 % 1000000);
+			sb_add_u64(sb, ts / 1000000000);
+			sb_addc(sb, '.');
+			sb_add_decw(sb, (int64_t)(ts / 1000 % 1000000), 6, '0');
+			sb_addc(sb, ' ');
 		} else {
-			localtime_r(&sec, &tm);
-			sb_addf(sb, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-			if (o->ts == TK_TS_USEC)
-				sb_addf(sb, ".%06" PRIu64, ts / 1000 % 1000000);
+			/* localtime_r's conversion is the same for a whole second of lines */
+			if (sec != p->tm_sec || !p->tm_valid) {
+				localtime_r(&sec, &p->tm);
+				p->tm_sec = sec;
+				p->tm_valid = true;
+			}
+			tm = p->tm;
+			sb_add_decw(sb, tm.tm_hour, 2, '0');
+			sb_addc(sb, ':');
+			sb_add_decw(sb, tm.tm_min, 2, '0');
+			sb_addc(sb, ':');
+			sb_add_decw(sb, tm.tm_sec, 2, '0');
+			if (o->ts == TK_TS_USEC) {
+				sb_addc(sb, '.');
+				sb_add_decw(sb, (int64_t)(ts / 1000 % 1000000), 6, '0');
+			}
 			sb_addc(sb, ' ');
 		}
 	}
 	if (o->relative) {
 		uint64_t d = p->last_mono && mono >= p->last_mono ? mono - p->last_mono : 0;
 
-		sb_addf(sb, "%6" PRIu64 ".%06" PRIu64 " ", d / 1000000000, d / 1000 % 1000000);
+		sb_add_decw(sb, (int64_t)(d / 1000000000), 6, ' ');
+		sb_addc(sb, '.');
+		sb_add_decw(sb, (int64_t)(d / 1000 % 1000000), 6, '0');
+		sb_addc(sb, ' ');
 		p->last_mono = mono;
 	}
 }
@@ -316,7 +355,8 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	desc = tk_sysdesc_get(sc->nr);
 	interrupt_pending(p, sc->tid);
 	sb_reset(&t->line);
-	memset(t->spans, 0xff, sizeof(t->spans));
+	if (p->o->json)
+		memset(t->spans, 0xff, sizeof(t->spans));
 	if (!p->o->json)
 		leader(p, &t->line, sc->tid, sc->ts_enter, sc->mono_enter);
 	if (desc && desc->name[0]) {
@@ -533,20 +573,24 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	sb_adds(&t->line, ") ");
 	col = t->line.len;
 	if (col < ACOLUMN)
-		sb_addf(&t->line, "%*s", (int)(ACOLUMN - col), "");
+		sb_addpad(&t->line, ' ', ACOLUMN - col);
 	sb_adds(&t->line, "= ");
 	if (desc) {
 		d.out = &t->line;
 		tk_sys_format_ret(&d);
 	} else {
-		sb_addf(&t->line, "%" PRId64, sc->ret);
+		sb_add_i64(&t->line, sc->ret);
 	}
 	if (sc->injected)
 		sb_adds(&t->line, " (INJECTED)");
 	if (p->o->show_duration) {
 		uint64_t ns = sc->mono_exit - t->sc.mono_enter;
 
-		sb_addf(&t->line, " <%" PRIu64 ".%06" PRIu64 ">", ns / 1000000000, ns / 1000 % 1000000);
+		sb_adds(&t->line, " <");
+		sb_add_u64(&t->line, ns / 1000000000);
+		sb_addc(&t->line, '.');
+		sb_add_decw(&t->line, (int64_t)(ns / 1000 % 1000000), 6, '0');
+		sb_addc(&t->line, '>');
 	}
 	sb_addc(&t->line, '\n');
 	if (p->o->filter.dumps)
@@ -625,7 +669,7 @@ static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, 
 	sb_adds(&t->line, ") ");
 	col = t->line.len;
 	if (col < ACOLUMN)
-		sb_addf(&t->line, "%*s", (int)(ACOLUMN - col), "");
+		sb_addpad(&t->line, ' ', ACOLUMN - col);
 	sb_adds(&t->line, "= ?\n");
 	emit(p, t->tid, sb_str(&t->line), t->line.len);
 	sb_reset(&t->line);

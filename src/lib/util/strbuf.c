@@ -46,23 +46,100 @@ int sb_grow(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-void sb_add(struct strbuf *sb, const void *data, size_t len)
+/* v's decimal digits, written backwards ending at end; returns where they start */
+static char *udigits(char *end, uint64_t v)
 {
-	if (sb_grow(sb, len))
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--end = pairs[d + 1];
+		*--end = pairs[d];
+	}
+	if (v >= 10) {
+		*--end = pairs[v * 2 + 1];
+		*--end = pairs[v * 2];
+	} else {
+		*--end = (char)('0' + v);
+	}
+	return end;
+}
+
+char *tk_put_u64(char *o, uint64_t v)
+{
+	char buf[24], *s = udigits(buf + sizeof(buf), v);
+	size_t n = (size_t)(buf + sizeof(buf) - s);
+
+	memcpy(o, s, n);
+	return o + n;
+}
+
+void sb_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char buf[24], *s = udigits(buf + sizeof(buf), v);
+
+	sb_add(sb, s, (size_t)(buf + sizeof(buf) - s));
+}
+
+void sb_add_i64(struct strbuf *sb, int64_t v)
+{
+	char buf[24], *s = udigits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v);
+
+	if (v < 0)
+		*--s = '-';
+	sb_add(sb, s, (size_t)(buf + sizeof(buf) - s));
+}
+
+void sb_add_hex(struct strbuf *sb, uint64_t v)
+{
+	char buf[24], *s = buf + sizeof(buf);
+
+	do {
+		*--s = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	if (s[0] != '0') {
+		*--s = 'x';
+		*--s = '0';
+	}
+	sb_add(sb, s, (size_t)(buf + sizeof(buf) - s));
+}
+
+void sb_addpad(struct strbuf *sb, char c, size_t n)
+{
+	char *p = sb_space(sb, n);
+
+	if (!p)
 		return;
-	memcpy(sb->buf + sb->len, data, len);
-	sb->len += len;
-	sb->buf[sb->len] = 0;
+	memset(p, c, n);
+	sb_setlen(sb, sb->len + n);
 }
 
-void sb_addc(struct strbuf *sb, char c)
+void sb_add_decw(struct strbuf *sb, int64_t v, int width, char pad)
 {
-	sb_add(sb, &c, 1);
-}
+	char buf[24], *s = udigits(buf + sizeof(buf), v < 0 ? -(uint64_t)v : (uint64_t)v);
+	size_t n, w = width < 0 ? -(size_t)width : (size_t)width;
 
-void sb_adds(struct strbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
+	if (v < 0 && (width < 0 || pad != '0'))
+		*--s = '-';
+	n = (size_t)(buf + sizeof(buf) - s);
+	if (width < 0) {
+		sb_add(sb, s, n);
+		if (n < w)
+			sb_addpad(sb, ' ', w - n);
+		return;
+	}
+	if (v < 0 && pad == '0') {	/* "%05d" of -42: "-0042" */
+		sb_addc(sb, '-');
+		n++;
+	}
+	if (n < w)
+		sb_addpad(sb, pad, w - n);
+	sb_add(sb, s, (size_t)(buf + sizeof(buf) - s));
 }
 
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
