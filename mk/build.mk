@@ -70,7 +70,7 @@ $(B)/vmlinux.h:
 $(B)/bpf/%.bpf.o: src/bpf/%.bpf.c $(B)/vmlinux.h $(wildcard src/bpf/*.h)
 	$(call say,BPF,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -I$(B) -Isrc/bpf -c $< -o $@
+	$(Q)$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_x86 -I$(B) -Isrc/bpf -c $< -o $@
 
 $(B)/skel/%.skel.h: $(B)/bpf/%.bpf.o mk/build.mk
 	$(call say,SKEL,$@)

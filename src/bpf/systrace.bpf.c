@@ -673,8 +673,7 @@ SEC("raw_tp/sys_enter")
 int systrace_count_enter(struct systrace_raw_args *ctx)
 {
 	struct systrace_task *st;
-	struct systrace_stat *stat;
-	__u32 nr, key;
+	__u32 nr;
 
 	st = enter_traced(ctx, &nr);
 	if (!st)
@@ -685,11 +684,7 @@ int systrace_count_enter(struct systrace_raw_args *ctx)
 		return 0;
 	}
 	if (sysdesc[nr].flags & SYSTRACE_SYS_NORETURN) {
-		/* exit_group has no exit to count it at: one call, no time, as strace -c */
-		key = bpf_get_smp_processor_id() * SYSTRACE_NR_MAX + nr;
-		stat = bpf_map_lookup_elem(&stats, &key);
-		if (stat)
-			stat->calls++;
+		/* strace -c counts calls at their exit: exit/exit_group, which have none, are not listed */
 		st->nr = -1;
 		return 0;
 	}
@@ -721,6 +716,8 @@ static __always_inline __s32 exit_traced(struct systrace_task *st, __s64 ret)
 		return -1;
 	nr = st->nr;
 	st->nr = -1;
+	if (status_filter && (sysdesc[nr & (SYSTRACE_NR_MAX - 1)].flags & SYSTRACE_SYS_ANY_STATUS))
+		return nr;	/* the printer applies -z/-Z to its line, if it has one */
 	if (status_filter == 1 && ret < 0 && ret >= -4095)
 		return -1;
 	if (status_filter == 2 && !(ret < 0 && ret >= -4095))

@@ -781,15 +781,25 @@ static int bpf_run(struct tk_trace_env *env)
 	tk_systrace_plan(desc, o->fmt.fd_paths && o->summary != 1 ? selected_or_fd : selected, (void *)o,
 			 o->filter.dumps && o->fmt.strsize < SYSTRACE_CAP_MAX ? SYSTRACE_CAP_MAX : o->fmt.strsize,
 			 b.split);
-	/* -y's unshown calls: exit records only, whatever split mode does for the shown ones */
-	for (i = 0; b.fds && i < SYSTRACE_NR_MAX; i++)
-		if (!selected(i, (void *)o) && tk_fdtable_changed_by(i))
+	/*
+	 * -y's unshown calls: exit records only, whatever split mode does for the shown ones. Every
+	 * descriptor change reaches the table, even with -z/-Z (the printer filters the shown lines).
+	 */
+	for (i = 0; b.fds && i < SYSTRACE_NR_MAX; i++) {
+		if (!tk_fdtable_changed_by(i) || !(desc[i].flags & SYSTRACE_SYS_SELECTED))
+			continue;
+		desc[i].flags |= SYSTRACE_SYS_ANY_STATUS;
+		if (!selected(i, (void *)o))
 			desc[i].flags &= ~SYSTRACE_SYS_ENTRY;
+	}
 	cfg.desc = desc;
 	cfg.count = o->summary == 1 && !o->npaths; /* -P decides per call in user space */
 	cfg.follow = o->follow > 0;
 	cfg.want_time = o->ts != TK_TS_NONE || o->relative || o->show_duration || o->json || o->summary;
-	if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_SUCCESSFUL)
+	/* strace -c/-C count every call; -z/-Z choose lines only: no kernel filter then */
+	if (o->summary)
+		cfg.status = 0;
+	else if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_SUCCESSFUL)
 		cfg.status = 1;
 	else if ((o->filter.status & (TK_STATUS_SUCCESSFUL | TK_STATUS_FAILED)) == TK_STATUS_FAILED)
 		cfg.status = 2;
