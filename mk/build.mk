@@ -19,7 +19,8 @@ PKGS := libbpf libelf zlib libtracefs libtraceevent
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # Linked in statically (their -dev packages ship the archives), as bpftool and libbpf-tools link libbpf:
 # five shared libraries cost every tracekit command ~1 ms at start here (ld.so's loading, relocation
-# and 30 page faults), and `trace` has a 20 ms start-to-attached budget. libc and libm stay shared.
+# and 30 page faults), and `trace` has a 20 ms start-to-attached budget. This is the test programs'
+# and sanitizer builds' link; the tracekit binary is all static (TK_LDFLAGS below).
 PKG_LIBS := -Wl,-Bstatic $(shell pkg-config --libs --static $(PKGS)) -Wl,-Bdynamic
 
 # -Wno-format-truncation: messages are cut to their one-line buffers on purpose.
@@ -28,7 +29,17 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_
 LDFLAGS :=
 LDLIBS := $(PKG_LIBS) -lpthread -lm
 
+# The tracekit binary itself is a static PIE (still placed at random by ASLR): on this machine kind
+# a dynamic libc costs each start ~2.5 ms more (ld.so's mappings, relocations and page faults, which
+# a VM makes dear), an eighth of trace's budget. The sanitizers need the shared runtime: dynamic then.
+TK_LDFLAGS := -static-pie -Wl,--wrap=dlopen
+TK_LDLIBS := $(shell pkg-config --libs --static $(PKGS)) -lpthread -lm
+TK_OBJ_STATIC := $(B)/obj/src/static_dl.o
+
 ifeq ($(SAN),1)
+TK_LDFLAGS :=
+TK_LDLIBS := $(LDLIBS)
+TK_OBJ_STATIC :=
 CFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
@@ -94,9 +105,9 @@ $(B)/libtracekit.a: $(LIB_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/tracekit: $(CMD_OBJ) $(B)/libtracekit.a
+$(B)/tracekit: $(CMD_OBJ) $(TK_OBJ_STATIC) $(B)/libtracekit.a
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libtracekit.a $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(TK_LDFLAGS) -o $@ $(CMD_OBJ) $(TK_OBJ_STATIC) $(B)/libtracekit.a $(TK_LDLIBS)
 
 # --- tests ---
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libtracekit.a | $(GEN_HDRS)
