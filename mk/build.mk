@@ -44,6 +44,9 @@ CFLAGS += -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(FUZZ),1)
+TK_LDFLAGS :=
+TK_LDLIBS := $(LDLIBS)
+TK_OBJ_STATIC :=
 CC := $(CLANG)
 CFLAGS := $(filter-out -Werror -MMD -MP,$(CFLAGS)) -fsanitize=fuzzer-no-link,address,undefined
 endif
