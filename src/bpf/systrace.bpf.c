@@ -26,6 +26,8 @@ const volatile __u64 wakeup_bytes = 256 * 1024;
  */
 const volatile __u32 task_pid_off = 0;
 const volatile __u32 task_exit_code_off = 0;	/* 0: tasks' ends are not reported */
+/* -y: offsets for the walk from the task to a descriptor's inode (enum systrace_fdino_off) */
+const volatile __u32 fdino_off[SYSTRACE_OFF_FDINO_N] = {};
 const volatile __s32 execve_nr = 59;	/* from the user half's syscall table */
 const volatile __s32 execveat_nr = 322;
 
@@ -494,6 +496,65 @@ __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct sys
 	}
 }
 
+/* The inode number of the current task's descriptor fd, or 0. */
+static __always_inline __u64 fd_ino(__s32 fd)
+{
+	__u64 p = bpf_get_current_task(), ino = 0;
+	__u32 max_fds;
+
+	if (fd < 0 || bpf_probe_read_kernel(&p, 8, (void *)(p + fdino_off[SYSTRACE_OFF_TASK_FILES])) || !p ||
+	    bpf_probe_read_kernel(&p, 8, (void *)(p + fdino_off[SYSTRACE_OFF_FILES_FDT])) || !p ||
+	    bpf_probe_read_kernel(&max_fds, 4, (void *)(p + fdino_off[SYSTRACE_OFF_FDT_MAX_FDS])) ||
+	    (__u32)fd >= max_fds ||
+	    bpf_probe_read_kernel(&p, 8, (void *)(p + fdino_off[SYSTRACE_OFF_FDT_FD])) || !p ||
+	    bpf_probe_read_kernel(&p, 8, (void *)(p + 8 * (__u64)fd)) || !p ||
+	    bpf_probe_read_kernel(&p, 8, (void *)(p + fdino_off[SYSTRACE_OFF_FILE_INODE])) || !p ||
+	    bpf_probe_read_kernel(&ino, 8, (void *)(p + fdino_off[SYSTRACE_OFF_INODE_INO])))
+		return 0;
+	return ino;
+}
+
+/*
+ * -y: the descriptors a pipe/socket call made, with their inode numbers (see SYSTRACE_CAP_FDINO).
+ * Not user memory, so not put_cap: the pairs are written into the record directly.
+ */
+__noinline int cap_fdino(struct systrace_scratch *s, __u32 off, __u64 addr, __u32 two)
+{
+	struct systrace_capture *c;
+	struct systrace_fdino *e;
+	struct systrace_rec *r;
+	__s32 fds[2] = { -1, -1 };
+	__u32 i, n = two ? 2 : 1;
+
+	if (!s)
+		return off;
+	r = (void *)s->buf;
+	if (r->ret < 0 || off + HDR_SZ + 2 * sizeof(*e) > SYSTRACE_REC_MAX)
+		return off;
+	if (two) {
+		if (!addr || bpf_probe_read_user(fds, sizeof(fds), (void *)addr))
+			return off;
+	} else {
+		fds[0] = (__s32)r->ret;
+	}
+	c = (void *)(s->buf + (off & REC_MASK));
+	c->addr = 0;
+	c->arg = 0;
+	c->flags = SYSTRACE_CAPF_FDINO;
+	c->pad = 0;
+	c->len = n * sizeof(*e);
+	for (i = 0; i < 2 && i < n; i++) {
+		e = (void *)(s->buf + ((off + HDR_SZ + i * sizeof(*e)) & REC_MASK));
+		if ((void *)(e + 1) > (void *)(s->buf + SYSTRACE_SCRATCH))
+			return off;
+		e->fd = fds[i];
+		e->pad = 0;
+		e->ino = fd_ino(fds[i]);
+	}
+	r->ncap++;
+	return off + HDR_SZ + n * sizeof(*e);
+}
+
 __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
 {
 	struct systrace_rec *r;
@@ -505,6 +566,9 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 	if (cap->kind == SYSTRACE_CAP_STR || cap->kind == SYSTRACE_CAP_STRV || cap->kind == SYSTRACE_CAP_PTRV)
 		return cap_entry(s, off, cap);
 	r = (void *)s->buf;
+	/* only planned with -y, when the offsets were found: dead code for the verifier otherwise */
+	if (fdino_off[SYSTRACE_OFF_INODE_INO] && cap->kind == SYSTRACE_CAP_FDINO)
+		return cap_fdino(s, off, cap->max == 2 ? arg_of(r, cap->arg) : 0, cap->max == 2);
 	addr = arg_of(r, cap->arg);
 	if (!addr)
 		return off;

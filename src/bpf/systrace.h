@@ -30,6 +30,29 @@ enum systrace_cap_kind {
 	SYSTRACE_CAP_IOV,	/* struct iovec[args[len_arg]] and each buffer, `max` bytes in all */
 	SYSTRACE_CAP_MSGHDR,	/* struct msghdr, its name, iovec array and buffers, its control data */
 	SYSTRACE_CAP_MMSGHDR,	/* struct mmsghdr[args[len_arg]]: the array, then each MSGHDR's memory */
+	/*
+	 * -y: the inode numbers of the descriptors the call made (pipes, sockets: /proc names them by
+	 * it), read from the task's file table at exit; `max` of them: 1, the return value; 2, the
+	 * int[2] at args[arg]. A capture of struct systrace_fdino, flagged SYSTRACE_CAPF_FDINO.
+	 */
+	SYSTRACE_CAP_FDINO,
+};
+
+/* The fd-to-inode walk's offsets (tk_systrace_open finds them in the kernel's BTF), in this order. */
+enum systrace_fdino_off {
+	SYSTRACE_OFF_TASK_FILES,	/* task_struct.files */
+	SYSTRACE_OFF_FILES_FDT,		/* files_struct.fdt */
+	SYSTRACE_OFF_FDT_MAX_FDS,	/* fdtable.max_fds */
+	SYSTRACE_OFF_FDT_FD,		/* fdtable.fd */
+	SYSTRACE_OFF_FILE_INODE,	/* file.f_inode */
+	SYSTRACE_OFF_INODE_INO,		/* inode.i_ino */
+	SYSTRACE_OFF_FDINO_N,
+};
+
+struct systrace_fdino {
+	__s32 fd;
+	__u32 pad;
+	__u64 ino;		/* 0: not found */
 };
 
 enum systrace_cap_when {
@@ -112,6 +135,7 @@ enum systrace_capture_flags {
 	SYSTRACE_CAPF_TRUNC = 1,	/* the memory went on past what was captured */
 	SYSTRACE_CAPF_FAULT = 2,	/* reading it faulted: nothing captured */
 	SYSTRACE_CAPF_STR = 4,		/* a string: data ends with its NUL when not TRUNC */
+	SYSTRACE_CAPF_FDINO = 8,	/* not user memory: struct systrace_fdino[] (SYSTRACE_CAP_FDINO) */
 };
 
 struct systrace_capture {

@@ -270,6 +270,28 @@ prog_ids_of() {
 	fi
 }
 
+@test "trace-bpf: -y names the pipes, sockets, eventfds and epolls a short-lived command made, as ptrace" {
+	require_feature ptrace
+	local be
+	mkdir "$BATS_TEST_TMPDIR/w"
+	for be in bpf ptrace; do
+		tk trace --backend "$be" -y -e "$SAME_SET" -o "$BATS_TEST_TMPDIR/$be" -- "$PROGS/bpf_same" "$BATS_TEST_TMPDIR/w"
+		tk trace --backend "$be" -y -e trace=eventfd2,epoll_create1,epoll_ctl,timerfd_create,poll,close \
+			-o "$BATS_TEST_TMPDIR/$be.poll" -- "$PROGS/sys_poll" > /dev/null
+		# inode numbers differ from run to run; which descriptors share one does not
+		sed -E 's/:\[[0-9]+\]/:[N]/g' "$BATS_TEST_TMPDIR/$be" "$BATS_TEST_TMPDIR/$be.poll" > "$BATS_TEST_TMPDIR/$be.n"
+	done
+	diff -u "$BATS_TEST_TMPDIR/ptrace.n" "$BATS_TEST_TMPDIR/bpf.n"
+	# both ends of the pipe: one inode; the socket pair: two
+	grep -Eq '^pipe2\(\[[0-9]+<pipe:\[([0-9]+)\]>, [0-9]+<pipe:\[\1\]>\], O_CLOEXEC\) += 0$' "$BATS_TEST_TMPDIR/bpf" ||
+		{ cat "$BATS_TEST_TMPDIR/bpf"; return 1; }
+	grep -Eq '^socketpair\(AF_UNIX, SOCK_STREAM, 0, \[[0-9]+<socket:\[[0-9]+\]>, [0-9]+<socket:\[[0-9]+\]>\]\) += 0$' \
+		"$BATS_TEST_TMPDIR/bpf"
+	grep -Eq '^close\([0-9]+<pipe:\[[0-9]+\]>\) += 0$' "$BATS_TEST_TMPDIR/bpf"
+	grep -q '^epoll_ctl([0-9]*<anon_inode:\[eventpoll\]>, EPOLL_CTL_ADD, [0-9]*<anon_inode:\[eventfd\]>, ' "$BATS_TEST_TMPDIR/bpf.poll"
+	grep -q '^poll(\[{fd=[0-9]*<anon_inode:\[eventfd\]>, events=' "$BATS_TEST_TMPDIR/bpf.poll"
+}
+
 @test "trace-bpf: -Z -y still names descriptors that successful calls opened; -c -Z counts every call, as strace" {
 	require_feature ptrace
 	local be

@@ -138,22 +138,25 @@ static void reads_a_file(void **state)
 	size_t size;
 	const void *data = raw(btf, &size);
 	int fd = mkstemp(path);
-	static const char *const members[] = { "tgid", "nope", "pid" };
-	int offs[3];
+	static const char *const fields[] = { "task_struct.tgid", "task_struct.nope", "task_struct.pid",
+					      "after.pid", "nodot" };
+	int offs[5];
 
 	(void)state;
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, size), (ssize_t)size);
 	close(fd);
 	assert_int_equal(tk_btf_file_member_offset(path, "task_struct", "pid"), 8);
-	/* several members in one pass, each with its own answer */
-	assert_int_equal(tk_btf_file_member_offsets(path, "task_struct", members, offs, 3), 0);
+	/* several members of two structs in one pass, each with its own answer */
+	assert_int_equal(tk_btf_file_field_offsets(path, fields, offs, 5), 0);
 	assert_int_equal(offs[0], 12);
 	assert_int_equal(offs[1], -ENOENT);
 	assert_int_equal(offs[2], 8);
+	assert_int_equal(offs[3], 0);
+	assert_int_equal(offs[4], -EINVAL);
 	unlink(path);
 	assert_int_equal(tk_btf_file_member_offset(path, "task_struct", "pid"), -ENOENT);
-	assert_int_equal(tk_btf_file_member_offsets(path, "task_struct", members, offs, 3), -ENOENT);
+	assert_int_equal(tk_btf_file_field_offsets(path, fields, offs, 3), -ENOENT);
 	assert_int_equal(offs[0], -ENOENT);
 	assert_int_equal(offs[2], -ENOENT);
 	btf__free(btf);

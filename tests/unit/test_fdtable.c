@@ -134,10 +134,56 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void names_pipes_sockets_and_anon_inodes(void **state)
+{
+	struct tk_fdtable *t = tk_fdtable_new();
+	uint64_t pipe_args[6] = { 0x1000, O_CLOEXEC }, sock_args[6] = { 1, 1, 0, 0x2000 };
+
+	(void)state;
+	/* pipe2([3, 4], O_CLOEXEC): the kernel half's inodes name both ends */
+	tk_fdtable_before_line(t, 10, SYS_pipe2, pipe_args, 0, NULL);
+	tk_fdtable_made(t, 10, SYS_pipe2, pipe_args, 3, 777);
+	tk_fdtable_made(t, 10, SYS_pipe2, pipe_args, 4, 777);
+	assert_path(t, 10, 3, "pipe:[777]");
+	assert_path(t, 10, 4, "pipe:[777]");
+	/* socketpair: two inodes; an unknown one (0) is left to /proc */
+	tk_fdtable_made(t, 10, SYS_socketpair, sock_args, 5, 900);
+	tk_fdtable_made(t, 10, SYS_socketpair, sock_args, 6, 0);
+	assert_path(t, 10, 5, "socket:[900]");
+	assert_path(t, 10, 6, NULL);
+	call(t, SYS_eventfd2, 0, 0, 0, 7, NULL);
+	call(t, SYS_epoll_create1, O_CLOEXEC, 0, 0, 8, NULL);
+	call(t, SYS_timerfd_create, 1, 0, 0, 9, NULL);
+	call(t, SYS_inotify_init1, 0, 0, 0, 11, NULL);
+	call(t, SYS_memfd_create, 0x3000, 0, 0, 12, "shm");
+	assert_path(t, 10, 7, "anon_inode:[eventfd]");
+	assert_path(t, 10, 8, "anon_inode:[eventpoll]");
+	assert_path(t, 10, 9, "anon_inode:[timerfd]");
+	assert_path(t, 10, 11, "anon_inode:inotify");
+	assert_path(t, 10, 12, "/memfd:shm (deleted)");
+	/* signalfd on an existing descriptor changes it, makes none */
+	call(t, SYS_signalfd4, 7, 0x4000, 8, 7, NULL);
+	assert_path(t, 10, 7, "anon_inode:[eventfd]");
+	call(t, SYS_signalfd4, (uint64_t)-1, 0x4000, 8, 13, NULL);
+	assert_path(t, 10, 13, "anon_inode:[signalfd]");
+	/* a failed call makes nothing */
+	call(t, SYS_eventfd2, 0, 0, 0, -24, NULL);
+	assert_path(t, 10, 14, NULL);
+	/* close-on-exec ones go at exec: the pipe (O_CLOEXEC) and the epoll, not the eventfd */
+	call(t, SYS_execve, 0, 0, 0, 0, NULL);
+	assert_path(t, 10, 3, NULL);
+	assert_path(t, 10, 8, NULL);
+	assert_path(t, 10, 7, "anon_inode:[eventfd]");
+	assert_true(tk_fdtable_changed_by(SYS_pipe2) && tk_fdtable_changed_by(SYS_eventfd2) &&
+		    tk_fdtable_changed_by(SYS_accept4) && !tk_fdtable_changed_by(SYS_read));
+	tk_fdtable_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(follows_opens_dups_closes_and_cwd),
+		cmocka_unit_test(names_pipes_sockets_and_anon_inodes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

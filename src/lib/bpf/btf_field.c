@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -220,8 +221,20 @@ static void *slurp(int fd, size_t hint, size_t *size)
 	return NULL;
 }
 
-int tk_btf_file_member_offsets(const char *path, const char *type, const char *const *members, int *offs,
-			       int n)
+/* "struct.member" -> its offset in the blob */
+static int field_offset(const void *data, size_t size, const char *field)
+{
+	const char *dot = strchr(field, '.');
+	char type[128];
+
+	if (!dot || (size_t)(dot - field) >= sizeof(type))
+		return -EINVAL;
+	memcpy(type, field, (size_t)(dot - field));
+	type[dot - field] = 0;
+	return tk_btf_member_offset(data, size, type, dot + 1);
+}
+
+int tk_btf_file_field_offsets(const char *path, const char *const *fields, int *offs, int n)
 {
 	struct stat st;
 	void *data, *copy = NULL;
@@ -250,7 +263,7 @@ int tk_btf_file_member_offsets(const char *path, const char *type, const char *c
 	}
 	close(fd);
 	for (i = 0; i < n; i++)
-		offs[i] = tk_btf_member_offset(data, size, type, members[i]);
+		offs[i] = field_offset(data, size, fields[i]);
 	if (copy)
 		free(copy);
 	else
@@ -264,8 +277,12 @@ fail:
 
 int tk_btf_file_member_offset(const char *path, const char *type, const char *member)
 {
+	char field[256];
+	const char *f = field;
 	int off;
 
-	tk_btf_file_member_offsets(path, type, &member, &off, 1);
+	if (snprintf(field, sizeof(field), "%s.%s", type, member) >= (int)sizeof(field))
+		return -EINVAL;
+	tk_btf_file_field_offsets(path, &f, &off, 1);
 	return off;
 }

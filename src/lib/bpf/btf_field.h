@@ -22,10 +22,11 @@ int tk_btf_member_offset(const void *data, size_t size, const char *type, const 
 /* The same in a BTF file (default: the running kernel's, /sys/kernel/btf/vmlinux), or -errno. */
 int tk_btf_file_member_offset(const char *path, const char *type, const char *member);
 /*
- * Several members of one struct, the file mapped once: offs[i] gets members[i]'s offset or -errno.
- * Returns 0, or -errno when the file cannot be read (every offs[i] is that error then).
+ * Several members, of one struct or more, the file mapped once: fields[i] is "struct.member", and
+ * offs[i] gets its offset or -errno. Returns 0, or -errno when the file cannot be read (every
+ * offs[i] is that error then).
  */
-int tk_btf_file_member_offsets(const char *path, const char *type, const char *const *members, int *offs,
+int tk_btf_file_field_offsets(const char *path, const char *const *fields, int *offs,
 			       int n);
 
 #endif

@@ -231,6 +231,77 @@ static bool succeeded(int64_t ret)
 	return ret >= 0;
 }
 
+/*
+ * Calls that make a descriptor with a fixed name (as /proc/PID/fd shows it on Linux 6.x): the name,
+ * and in *cloexec whether the call's arguments asked for close-on-exec; NULL for other calls.
+ */
+static const char *anon_name(long nr, const uint64_t *args, bool *cloexec)
+{
+	const char *name;
+	bool ce = false;
+
+	switch (nr) {
+	case SYS_eventfd:
+		name = "anon_inode:[eventfd]";
+		break;
+	case SYS_eventfd2:
+		name = "anon_inode:[eventfd]";
+		ce = args && (args[1] & O_CLOEXEC);	/* EFD_CLOEXEC */
+		break;
+	case SYS_epoll_create:
+		name = "anon_inode:[eventpoll]";
+		break;
+	case SYS_epoll_create1:
+		name = "anon_inode:[eventpoll]";
+		ce = args && (args[0] & O_CLOEXEC);	/* EPOLL_CLOEXEC */
+		break;
+	case SYS_timerfd_create:
+		name = "anon_inode:[timerfd]";
+		ce = args && (args[1] & O_CLOEXEC);	/* TFD_CLOEXEC */
+		break;
+	case SYS_signalfd:
+	case SYS_signalfd4:
+		/* a descriptor given (not -1) is changed, not made */
+		if (args && (int)args[0] != -1)
+			return NULL;
+		name = "anon_inode:[signalfd]";
+		ce = args && nr == SYS_signalfd4 && (args[3] & O_CLOEXEC);	/* SFD_CLOEXEC */
+		break;
+	case SYS_inotify_init:
+		name = "anon_inode:inotify";
+		break;
+	case SYS_inotify_init1:
+		name = "anon_inode:inotify";
+		ce = args && (args[0] & O_CLOEXEC);	/* IN_CLOEXEC */
+		break;
+	case SYS_fanotify_init:
+		name = "anon_inode:[fanotify]";
+		ce = args && (args[0] & 1);	/* FAN_CLOEXEC */
+		break;
+	case SYS_userfaultfd:
+		name = "anon_inode:[userfaultfd]";
+		ce = args && (args[0] & O_CLOEXEC);
+		break;
+	case SYS_perf_event_open:
+		name = "anon_inode:[perf_event]";
+		ce = args && (args[4] & 8);	/* PERF_FLAG_FD_CLOEXEC */
+		break;
+	case SYS_pidfd_open:	/* always close-on-exec */
+		name = "anon_inode:[pidfd]";
+		ce = true;
+		break;
+	case SYS_io_uring_setup:	/* always close-on-exec */
+		name = "anon_inode:[io_uring]";
+		ce = true;
+		break;
+	default:
+		return NULL;
+	}
+	if (cloexec)
+		*cloexec = ce;
+	return name;
+}
+
 bool tk_fdtable_changed_by(long nr)
 {
 	switch (nr) {
@@ -252,10 +323,35 @@ bool tk_fdtable_changed_by(long nr)
 	case SYS_vfork:
 	case SYS_close:
 	case SYS_close_range:
+	case SYS_pipe:
+	case SYS_pipe2:
+	case SYS_socket:
+	case SYS_socketpair:
+	case SYS_accept:
+	case SYS_accept4:
+	case SYS_memfd_create:
 		return true;
 	default:
-		return false;
+		return anon_name(nr, NULL, NULL) != NULL;
 	}
+}
+
+/* The clone family, in the parent (ret: the child): the child starts with a copy. */
+static void clone_fds(struct tk_fdtable *t, struct proc_fds *p, int tgid, int64_t ret)
+{
+	struct proc_fds *c;
+	int parent = p->tgid, i;
+
+	if (ret <= 0 || (int)ret == tgid || proc_find(t, (int)ret))
+		return;
+	c = proc_get(t, (int)ret);	/* may move the array: find the parent again */
+	p = proc_find(t, parent);
+	if (!c || !p)
+		return;
+	c->cwd = p->cwd ? strdup(p->cwd) : NULL;
+	for (i = 0; i < p->nfd; i++)
+		if (p->fd[i].path)
+			fd_set_path(c, i, strdup(p->fd[i].path), p->fd[i].cloexec);
 }
 
 void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret,
@@ -321,23 +417,62 @@ void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint6
 			if (p->fd[i].cloexec)
 				fd_forget(p, i);
 		break;
-	default: {	/* the clone family, in the parent: the child starts with a copy */
-		struct proc_fds *c;
-		int parent = p->tgid;
+	case SYS_memfd_create: {	/* memfd_create(name, flags): "/memfd:NAME (deleted)" */
+		char *name = NULL;
 
-		if (ret <= 0 || (int)ret == tgid || proc_find(t, (int)ret))
+		if (path && asprintf(&name, "/memfd:%s (deleted)", path) < 0)
+			name = NULL;
+		fd_set_path(p, (int)ret, name, args[1] & 1);	/* MFD_CLOEXEC */
+		break;
+	}
+	case SYS_pipe:
+	case SYS_pipe2:
+	case SYS_socket:
+	case SYS_socketpair:
+	case SYS_accept:
+	case SYS_accept4:
+		break;	/* named by tk_fdtable_made(), when the kernel half read their inodes */
+	default: {
+		bool cloexec;
+		const char *name = anon_name(nr, args, &cloexec);
+
+		if (name) {
+			fd_set_path(p, (int)ret, strdup(name), cloexec);
 			break;
-		c = proc_get(t, (int)ret);	/* may move the array: find the parent again */
-		p = proc_find(t, parent);
-		if (!c || !p)
+		}
+		if (nr != SYS_clone && nr != SYS_clone3 && nr != SYS_fork && nr != SYS_vfork)
 			break;
-		c->cwd = p->cwd ? strdup(p->cwd) : NULL;
-		for (i = 0; i < p->nfd; i++)
-			if (p->fd[i].path)
-				fd_set_path(c, i, strdup(p->fd[i].path), p->fd[i].cloexec);
+		clone_fds(t, p, tgid, ret);
 		break;
 	}
 	}
+}
+
+void tk_fdtable_made(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int fd, uint64_t ino)
+{
+	struct proc_fds *p;
+	char *name = NULL;
+	bool cloexec = false;
+
+	if (fd < 0 || !(p = proc_get(t, tgid)))
+		return;
+	/* O_CLOEXEC and SOCK_CLOEXEC are one bit */
+	switch (nr) {
+	case SYS_pipe2:
+		cloexec = args[1] & O_CLOEXEC;
+		break;
+	case SYS_socket:
+	case SYS_socketpair:
+		cloexec = args[1] & O_CLOEXEC;
+		break;
+	case SYS_accept4:
+		cloexec = args[3] & O_CLOEXEC;
+		break;
+	}
+	if (ino && asprintf(&name, "%s:[%llu]", nr == SYS_pipe || nr == SYS_pipe2 ? "pipe" : "socket",
+			    (unsigned long long)ino) < 0)
+		name = NULL;
+	fd_set_path(p, fd, name, cloexec);
 }
 
 void tk_fdtable_after_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret)

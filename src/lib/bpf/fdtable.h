@@ -7,9 +7,12 @@
  * or the process gone (`cat FILE` under -y showed no path at all). So the reader replays what the
  * calls did: open/openat/openat2/creat name their result, dup/dup2/dup3/fcntl(F_DUPFD*) copy,
  * close/close_range forget, chdir/fchdir move the directory, fork copies, a successful execve
- * drops close-on-exec ones. Relative paths are resolved against the directory or descriptor
- * they name, then realpath() (as /proc shows them: absolute, symbolic links resolved). What the
- * table does not know (sockets, pipes, descriptors of an attached process) falls back to /proc.
+ * drops close-on-exec ones; eventfd, epoll, timerfd, signalfd, inotify, fanotify, userfaultfd,
+ * perf_event_open, pidfd_open, io_uring_setup and memfd_create name theirs as /proc would; pipes
+ * and sockets by the inode numbers the kernel half reads at the call's exit. Relative paths are
+ * resolved against the directory or descriptor they name, then realpath() (as /proc shows them:
+ * absolute, symbolic links resolved). What the table does not know (descriptors passed over a
+ * socket, those of an attached process before it was seeded) falls back to /proc.
  */
 #ifndef TK_LIB_BPF_FDTABLE_H
 #define TK_LIB_BPF_FDTABLE_H
@@ -39,6 +42,12 @@ int tk_fdtable_path(const struct tk_fdtable *t, int tgid, int fd, char *buf, siz
 void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret,
 			    const char *path);
 void tk_fdtable_after_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret);
+/*
+ * A pipe's or socket's descriptor fd that call nr (pipe, pipe2, socket, socketpair, accept,
+ * accept4; its args) made, with its inode number as the kernel half read it (0: unknown, left to
+ * /proc): "pipe:[INO]" or "socket:[INO]", as /proc names them. Call it before the line too.
+ */
+void tk_fdtable_made(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int fd, uint64_t ino);
 /* Whether syscall nr changes the table: with -y they are reported even when -e trace= hides them. */
 bool tk_fdtable_changed_by(long nr);
 

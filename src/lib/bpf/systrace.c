@@ -152,13 +152,25 @@ static void premade_use(struct premade *p, struct systrace_bpf *s)
 	premade_close(p);
 }
 
+/* Whether some syscall's plan reads descriptors' inode numbers (-y): the BTF walk needs offsets. */
+static bool wants_fdino(const struct systrace_sysdesc *desc)
+{
+	int nr, i;
+
+	for (nr = 0; desc && nr < SYSTRACE_NR_MAX; nr++)
+		for (i = 0; i < desc[nr].ncaps && i < SYSTRACE_MAX_CAPS; i++)
+			if (desc[nr].caps[i].kind == SYSTRACE_CAP_FDINO)
+				return true;
+	return false;
+}
+
 int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *cfg, char *err, size_t errlen)
 {
 	struct premade pre = { .ring_fd = -1, .tid_fd = -1, .stat_fd = -1 };
 	struct tk_systrace *t;
 	struct systrace_bpf *s;
 	int ret, cgfd, zero = 0, pid_off = -ENOENT;
-	bool premade, need_code, need_pid;
+	bool premade, need_code, need_pid, need_ino;
 	long pm;
 
 	*out = NULL;
@@ -229,11 +241,16 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	 */
 	need_code = !cfg->count && !cfg->all;
 	need_pid = !(cfg->count || cfg->no_signals) || (cfg->follow && !cfg->all);
-	if (need_code || need_pid) {
-		static const char *const members[] = { "exit_code", "pid" };
-		int offs[2];
+	need_ino = wants_fdino(cfg->desc);
+	if (need_code || need_pid || need_ino) {
+		/* the last SYSTRACE_OFF_FDINO_N in enum systrace_fdino_off's order */
+		static const char *const fields[] = { "task_struct.exit_code", "task_struct.pid",
+						      "task_struct.files", "files_struct.fdt", "fdtable.max_fds",
+						      "fdtable.fd", "file.f_inode", "inode.i_ino" };
+		int offs[8], i;
 
-		tk_btf_file_member_offsets(NULL, "task_struct", members, offs, 2);
+		_Static_assert(sizeof(fields) / sizeof(fields[0]) == 2 + SYSTRACE_OFF_FDINO_N, "fdino offsets");
+		tk_btf_file_field_offsets(NULL, fields, offs, need_ino ? 8 : 2);
 		if (need_code && offs[0] > 0) {
 			s->rodata->task_exit_code_off = offs[0];
 			t->exits = true;
@@ -243,6 +260,11 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 			if (pid_off >= 0)
 				s->rodata->task_pid_off = pid_off;
 		}
+		/* all of the walk or none of it: without it, pipes and sockets are named from /proc */
+		for (i = 0; i < SYSTRACE_OFF_FDINO_N; i++)
+			need_ino = need_ino && offs[2 + i] >= 0;
+		for (i = 0; need_ino && i < SYSTRACE_OFF_FDINO_N; i++)
+			s->rodata->fdino_off[i] = offs[2 + i];
 	}
 	if (!t->by_tid && !t->exits)
 		bpf_program__set_autoload(s->progs.systrace_task_exit, false);
@@ -595,7 +617,7 @@ const void *tk_systrace_mem(const struct systrace_rec *rec, size_t size, uint64_
 	if (flags)
 		*flags = 0;
 	while ((c = tk_systrace_next_cap(rec, size, c))) {
-		if (c->flags & SYSTRACE_CAPF_FAULT)
+		if (c->flags & (SYSTRACE_CAPF_FAULT | SYSTRACE_CAPF_FDINO))
 			continue;
 		if (addr >= c->addr && addr - c->addr < c->len) {
 			*avail = c->len - (addr - c->addr);
@@ -610,5 +632,18 @@ const void *tk_systrace_mem(const struct systrace_rec *rec, size_t size, uint64_
 			return c + 1;
 		}
 	}
+	return NULL;
+}
+
+const struct systrace_fdino *tk_systrace_fdino(const struct systrace_rec *rec, size_t size, size_t *n)
+{
+	const struct systrace_capture *c = NULL;
+
+	*n = 0;
+	while ((c = tk_systrace_next_cap(rec, size, c)))
+		if (c->flags & SYSTRACE_CAPF_FDINO) {
+			*n = c->len / sizeof(struct systrace_fdino);
+			return (const struct systrace_fdino *)(c + 1);
+		}
 	return NULL;
 }

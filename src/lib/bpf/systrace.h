@@ -79,6 +79,8 @@ int tk_systrace_prog_ids(struct tk_systrace *t, uint32_t *ids, int max);
  */
 const void *tk_systrace_mem(const struct systrace_rec *rec, size_t size, uint64_t addr, size_t *avail,
 			    unsigned *flags);
+/* -y: the descriptors a pipe/socket call made and their inode numbers (n of them), or NULL. */
+const struct systrace_fdino *tk_systrace_fdino(const struct systrace_rec *rec, size_t size, size_t *n);
 /* Iterate a record's captures: first with prev NULL; NULL at the end or on a malformed record. */
 const struct systrace_capture *tk_systrace_next_cap(const struct systrace_rec *rec, size_t size,
 						    const struct systrace_capture *prev);

@@ -189,6 +189,7 @@ static void fds_before_line(struct tk_fdtable *fds, struct tk_systrace_mem *m, c
 	case SYS_open:
 	case SYS_creat:
 	case SYS_chdir:
+	case SYS_memfd_create:
 		arg = 0;
 		break;
 	case SYS_openat:
@@ -200,6 +201,13 @@ static void fds_before_line(struct tk_fdtable *fds, struct tk_systrace_mem *m, c
 	    !complete)
 		path[0] = 0;
 	tk_fdtable_before_line(fds, m->tgid, sc->nr, sc->args, sc->ret, path[0] ? path : NULL);
+	if (m->exit) {
+		size_t i, n;
+		const struct systrace_fdino *made = tk_systrace_fdino(m->exit, m->exit_size, &n);
+
+		for (i = 0; made && i < n; i++)
+			tk_fdtable_made(fds, m->tgid, sc->nr, sc->args, made[i].fd, made[i].ino);
+	}
 }
 
 /* The entry half of one syscall to the printer: it asks entry-time questions only. */
@@ -792,6 +800,8 @@ static int bpf_run(struct tk_trace_env *env)
 		if (!selected(i, (void *)o))
 			desc[i].flags &= ~SYSTRACE_SYS_ENTRY;
 	}
+	if (b.fds && o->summary != 1)
+		tk_systrace_plan_fdino(desc);
 	cfg.desc = desc;
 	cfg.count = o->summary == 1 && !o->npaths; /* -P decides per call in user space */
 	cfg.follow = o->follow > 0;

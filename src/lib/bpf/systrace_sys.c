@@ -186,6 +186,23 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 	}
 }
 
+void tk_systrace_plan_fdino(struct systrace_sysdesc *desc)
+{
+	static const struct {
+		long nr;
+		__u8 arg, n;	/* n 2: the int[2] at args[arg]; 1: the return value */
+	} made[] = { { SYS_pipe, 0, 2 },   { SYS_pipe2, 0, 2 },	 { SYS_socketpair, 3, 2 },
+		     { SYS_socket, 0, 1 }, { SYS_accept, 0, 1 }, { SYS_accept4, 0, 1 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		struct systrace_cap c = { .kind = SYSTRACE_CAP_FDINO, .arg = made[i].arg, .max = made[i].n };
+
+		if (desc[made[i].nr].flags & SYSTRACE_SYS_SELECTED)
+			add_cap(&desc[made[i].nr], &c, SYSTRACE_AT_EXIT);
+	}
+}
+
 /* The capture holding addr in one record: its bytes from addr, how many, its flags. */
 static const char *find(const struct systrace_rec *r, size_t size, uint64_t addr, size_t *avail, unsigned *flags)
 {

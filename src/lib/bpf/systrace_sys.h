@@ -22,6 +22,11 @@
  */
 void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, void *ctx), void *ctx,
 		      unsigned strsize, bool split);
+/*
+ * -y: pipe, pipe2, socketpair, socket, accept and accept4 (when selected) also report the inode
+ * numbers of the descriptors they made (SYSTRACE_CAP_FDINO), which name them as /proc does.
+ */
+void tk_systrace_plan_fdino(struct systrace_sysdesc *desc);
 
 /*
  * A decoder memory reader over one syscall's records: its entry record (or NULL) and its exit

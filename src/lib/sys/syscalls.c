@@ -607,7 +607,9 @@ static void fmt_pollfds(struct tk_dec *d, int i)
 			sb_adds(d->out, "...");
 			break;
 		}
-		sb_addf(d->out, "{fd=%d, events=", p.fd);
+		sb_adds(d->out, "{fd=");
+		tk_fmt_fd(d, p.fd);	/* -y: strace names them here (not in the returned revents) */
+		sb_adds(d->out, ", events=");
 		tk_xlat_flags(d->out, &tk_xlat_poll_events, (uint16_t)p.events, d->opt->xstyle);
 		sb_addc(d->out, '}');
 	}
