@@ -232,74 +232,39 @@ static bool succeeded(int64_t ret)
 }
 
 /*
- * Calls that make a descriptor with a fixed name (as /proc/PID/fd shows it on Linux 6.x): the name,
- * and in *cloexec whether the call's arguments asked for close-on-exec; NULL for other calls.
+ * Calls that make a descriptor with a fixed name (as /proc/PID/fd shows it on Linux 6.x), and where
+ * their arguments ask for close-on-exec: args[cloexec_arg] & cloexec_bit (-1: never; -2: always).
  */
-static const char *anon_name(long nr, const uint64_t *args, bool *cloexec)
-{
+static const struct anon_fd {
+	long nr;
 	const char *name;
-	bool ce = false;
+	int cloexec_arg;
+	uint64_t cloexec_bit;
+} anon_fds[] = {
+	{ SYS_eventfd, "anon_inode:[eventfd]", -1, 0 },
+	{ SYS_eventfd2, "anon_inode:[eventfd]", 1, O_CLOEXEC },		/* EFD_CLOEXEC */
+	{ SYS_epoll_create, "anon_inode:[eventpoll]", -1, 0 },
+	{ SYS_epoll_create1, "anon_inode:[eventpoll]", 0, O_CLOEXEC },	/* EPOLL_CLOEXEC */
+	{ SYS_timerfd_create, "anon_inode:[timerfd]", 1, O_CLOEXEC },	/* TFD_CLOEXEC */
+	{ SYS_signalfd, "anon_inode:[signalfd]", -1, 0 },
+	{ SYS_signalfd4, "anon_inode:[signalfd]", 3, O_CLOEXEC },	/* SFD_CLOEXEC */
+	{ SYS_inotify_init, "anon_inode:inotify", -1, 0 },
+	{ SYS_inotify_init1, "anon_inode:inotify", 0, O_CLOEXEC },	/* IN_CLOEXEC */
+	{ SYS_fanotify_init, "anon_inode:[fanotify]", 0, 1 },		/* FAN_CLOEXEC */
+	{ SYS_userfaultfd, "anon_inode:[userfaultfd]", 0, O_CLOEXEC },
+	{ SYS_perf_event_open, "anon_inode:[perf_event]", 4, 8 },	/* PERF_FLAG_FD_CLOEXEC */
+	{ SYS_pidfd_open, "anon_inode:[pidfd]", -2, 0 },
+	{ SYS_io_uring_setup, "anon_inode:[io_uring]", -2, 0 },
+};
 
-	switch (nr) {
-	case SYS_eventfd:
-		name = "anon_inode:[eventfd]";
-		break;
-	case SYS_eventfd2:
-		name = "anon_inode:[eventfd]";
-		ce = args && (args[1] & O_CLOEXEC);	/* EFD_CLOEXEC */
-		break;
-	case SYS_epoll_create:
-		name = "anon_inode:[eventpoll]";
-		break;
-	case SYS_epoll_create1:
-		name = "anon_inode:[eventpoll]";
-		ce = args && (args[0] & O_CLOEXEC);	/* EPOLL_CLOEXEC */
-		break;
-	case SYS_timerfd_create:
-		name = "anon_inode:[timerfd]";
-		ce = args && (args[1] & O_CLOEXEC);	/* TFD_CLOEXEC */
-		break;
-	case SYS_signalfd:
-	case SYS_signalfd4:
-		/* a descriptor given (not -1) is changed, not made */
-		if (args && (int)args[0] != -1)
-			return NULL;
-		name = "anon_inode:[signalfd]";
-		ce = args && nr == SYS_signalfd4 && (args[3] & O_CLOEXEC);	/* SFD_CLOEXEC */
-		break;
-	case SYS_inotify_init:
-		name = "anon_inode:inotify";
-		break;
-	case SYS_inotify_init1:
-		name = "anon_inode:inotify";
-		ce = args && (args[0] & O_CLOEXEC);	/* IN_CLOEXEC */
-		break;
-	case SYS_fanotify_init:
-		name = "anon_inode:[fanotify]";
-		ce = args && (args[0] & 1);	/* FAN_CLOEXEC */
-		break;
-	case SYS_userfaultfd:
-		name = "anon_inode:[userfaultfd]";
-		ce = args && (args[0] & O_CLOEXEC);
-		break;
-	case SYS_perf_event_open:
-		name = "anon_inode:[perf_event]";
-		ce = args && (args[4] & 8);	/* PERF_FLAG_FD_CLOEXEC */
-		break;
-	case SYS_pidfd_open:	/* always close-on-exec */
-		name = "anon_inode:[pidfd]";
-		ce = true;
-		break;
-	case SYS_io_uring_setup:	/* always close-on-exec */
-		name = "anon_inode:[io_uring]";
-		ce = true;
-		break;
-	default:
-		return NULL;
-	}
-	if (cloexec)
-		*cloexec = ce;
-	return name;
+static const struct anon_fd *anon_fd_of(long nr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(anon_fds) / sizeof(anon_fds[0]); i++)
+		if (anon_fds[i].nr == nr)
+			return &anon_fds[i];
+	return NULL;
 }
 
 bool tk_fdtable_changed_by(long nr)
@@ -332,7 +297,7 @@ bool tk_fdtable_changed_by(long nr)
 	case SYS_memfd_create:
 		return true;
 	default:
-		return anon_name(nr, NULL, NULL) != NULL;
+		return anon_fd_of(nr) != NULL;
 	}
 }
 
@@ -432,17 +397,20 @@ void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint6
 	case SYS_accept:
 	case SYS_accept4:
 		break;	/* named by tk_fdtable_made(), when the kernel half read their inodes */
-	default: {
-		bool cloexec;
-		const char *name = anon_name(nr, args, &cloexec);
-
-		if (name) {
-			fd_set_path(p, (int)ret, strdup(name), cloexec);
-			break;
-		}
-		if (nr != SYS_clone && nr != SYS_clone3 && nr != SYS_fork && nr != SYS_vfork)
-			break;
+	case SYS_clone:
+	case SYS_clone3:
+	case SYS_fork:
+	case SYS_vfork:
 		clone_fds(t, p, tgid, ret);
+		break;
+	default: {
+		const struct anon_fd *a = anon_fd_of(nr);
+
+		/* signalfd on a descriptor given (not -1) changes it, makes none */
+		if (!a || ((nr == SYS_signalfd || nr == SYS_signalfd4) && (int)args[0] != -1))
+			break;
+		fd_set_path(p, (int)ret, strdup(a->name),
+			    a->cloexec_arg == -2 || (a->cloexec_arg >= 0 && (args[a->cloexec_arg] & a->cloexec_bit)));
 		break;
 	}
 	}
