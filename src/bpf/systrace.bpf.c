@@ -468,9 +468,9 @@ __noinline int cap_mmsghdr(struct systrace_scratch *s, __u32 off, __u64 addr, __
 }
 
 /*
- * Strings and string/pointer arrays: all that entry records capture unless every syscall has one
- * (split mode, -f: systrace_enter_all_caps), as tk_systrace_plan() makes them for execve and
- * execveat only (a path, argv, envp). A dispatcher of its own keeps systrace_enter from carrying
+ * Strings, string/pointer arrays and fixed-size structs: all that entry records capture unless every
+ * syscall has one (split mode, -f: systrace_enter_all_caps), as tk_systrace_plan() makes them for
+ * execve and execveat (a path, argv, envp) and for the inputs select, pselect6 and ppoll overwrite. A dispatcher of its own keeps systrace_enter from carrying
  * the whole capture engine (see there). cap_one hands these kinds over too.
  */
 __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct systrace_cap *cap)
@@ -487,6 +487,8 @@ __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct sys
 	switch (cap->kind) {
 	case SYSTRACE_CAP_STR:
 		return put(s, off, addr, cap->max, cap->arg, true, false);
+	case SYSTRACE_CAP_FIXED:	/* inputs the call overwrites (select's sets, timeouts) */
+		return put(s, off, addr, cap->max, cap->arg, false, false);
 	case SYSTRACE_CAP_STRV:
 		return cap_vec(s, off, addr, cap->arg, cap->max);
 	case SYSTRACE_CAP_PTRV:

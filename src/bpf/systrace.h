@@ -6,7 +6,7 @@
 #define TK_BPF_SYSTRACE_H
 
 #define SYSTRACE_NR_MAX 512		/* syscall numbers tracked (x86_64 tops out near 470) */
-#define SYSTRACE_MAX_CAPS 4		/* user-memory captures per syscall */
+#define SYSTRACE_MAX_CAPS 8		/* user-memory captures per syscall (select: 4 at entry, 4 at exit) */
 #define SYSTRACE_SCRATCH 32768		/* per-CPU record scratch; a record is at most half of it */
 #define SYSTRACE_REC_MAX (SYSTRACE_SCRATCH / 2)
 #define SYSTRACE_CAP_MAX 8192		/* one capture's byte limit */

@@ -81,7 +81,7 @@ static bool entry_needs_all_caps(const struct systrace_sysdesc *desc)
 		for (i = 0; i < desc[nr].ncaps && i < SYSTRACE_MAX_CAPS; i++) {
 			const struct systrace_cap *c = &desc[nr].caps[i];
 
-			if (c->when == SYSTRACE_AT_ENTRY && c->kind != SYSTRACE_CAP_STR &&
+			if (c->when == SYSTRACE_AT_ENTRY && c->kind != SYSTRACE_CAP_STR && c->kind != SYSTRACE_CAP_FIXED &&
 			    c->kind != SYSTRACE_CAP_STRV && c->kind != SYSTRACE_CAP_PTRV)
 				return true;
 		}

@@ -129,6 +129,24 @@ static bool plan_arg(long nr, const struct tk_argdesc *a, int i, unsigned strsiz
 	}
 }
 
+/*
+ * Inputs the call itself overwrites: select's descriptor sets and the timeouts of select, pselect6
+ * and ppoll (the time left). Read at exit they would show the results as the arguments; they are
+ * read at entry too (an entry record for each call), as ptrace shows them.
+ */
+static bool overwritten_input(long nr, int i)
+{
+	switch (nr) {
+	case SYS_select:
+	case SYS_pselect6:
+		return i >= 1 && i <= 4;
+	case SYS_ppoll:
+		return i == 2;
+	default:
+		return false;
+	}
+}
+
 static void add_cap(struct systrace_sysdesc *d, const struct systrace_cap *c, __u8 when)
 {
 	if (d->ncaps >= SYSTRACE_MAX_CAPS)
@@ -177,11 +195,14 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 			if (plan_arg(nr, &sd->args[i], i, strsize, &c))
 				add_cap(d, &c, at_entry ? SYSTRACE_AT_ENTRY : SYSTRACE_AT_EXIT);
 		}
-		for (i = 0; split && !at_entry && i < sd->nargs && i < 6; i++) {
+		for (i = 0; !at_entry && i < sd->nargs && i < 6; i++) {
 			struct systrace_cap c;
 
-			if (sd->args[i].when == TK_AT_ENTRY && plan_arg(nr, &sd->args[i], i, strsize, &c))
+			if ((overwritten_input(nr, i) || (split && sd->args[i].when == TK_AT_ENTRY)) &&
+			    plan_arg(nr, &sd->args[i], i, strsize, &c)) {
 				add_cap(d, &c, SYSTRACE_AT_ENTRY);
+				d->flags |= SYSTRACE_SYS_ENTRY;
+			}
 		}
 	}
 }

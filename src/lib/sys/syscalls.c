@@ -616,7 +616,19 @@ static void fmt_pollfds(struct tk_dec *d, int i)
 	sb_addc(d->out, ']');
 }
 
-/* poll's return: "1 ([{fd=3, revents=POLLIN}])" and "0 (Timeout)" */
+#define SYS5R(nm, cl, rk, rf, a, b, c, d, e) [__NR_##nm] = { #nm, 5, rk, cl, { a, b, c, d, e }, rf }
+#define SYS6R(nm, cl, rk, rf, a, b, c, d, e, f) [__NR_##nm] = { #nm, 6, rk, cl, { a, b, c, d, e, f }, rf }
+
+/* ", left {...}": the time a ppoll/select left in its timeout argument (i), as strace */
+static void fmt_time_left(struct tk_dec *d, int i, int st)
+{
+	if (!d->sc->args[i])
+		return;
+	sb_adds(d->out, ", left ");
+	tk_fmt_struct(d, i, st, d->sc->args[i], 16);
+}
+
+/* poll's return: "1 ([{fd=3, revents=POLLIN}])" and "0 (Timeout)"; ppoll's adds the time left */
 static void poll_ret(struct tk_dec *d)
 {
 	uint64_t addr = d->sc->args[0], n = d->sc->args[1], k;
@@ -645,7 +657,55 @@ static void poll_ret(struct tk_dec *d)
 		sb_addc(d->out, '}');
 		first = false;
 	}
-	sb_adds(d->out, "])");
+	sb_addc(d->out, ']');
+	if (d->sc->nr == __NR_ppoll)
+		fmt_time_left(d, 2, TK_ST_TIMESPEC);
+	sb_addc(d->out, ')');
+}
+
+/* select/pselect6's return: "2 (in [0 3], out [4], left {...})" and "0 (Timeout)", as strace */
+static void select_ret(struct tk_dec *d)
+{
+	static const char *const names[] = { "in", "out", "except" };
+	int64_t r = d->sc->ret;
+	int nfds = (int)d->sc->args[0], i, fd;
+	bool any = false;
+	uint64_t bits[16];
+
+	sb_add_i64(d->out, r);
+	if (r == 0) {
+		sb_adds(d->out, " (Timeout)");
+		return;
+	}
+	if (r < 0 || nfds < 0 || nfds > 1024)
+		return;
+	for (i = 0; i < 3; i++) {
+		bool first = true;
+
+		if (!d->sc->args[1 + i] ||
+		    d->mem->ops->read(d->mem->ctx, d->sc->tid, d->sc->args[1 + i], bits, (size_t)((nfds + 63) / 64) * 8))
+			continue;
+		for (fd = 0; fd < nfds; fd++) {
+			if (!(bits[fd / 64] >> (fd % 64) & 1))
+				continue;
+			if (first) {
+				sb_adds(d->out, any ? ", " : " (");
+				sb_adds(d->out, names[i]);
+				sb_adds(d->out, " [");
+			} else {
+				sb_addc(d->out, ' ');
+			}
+			sb_add_i64(d->out, fd);
+			first = false;
+			any = true;
+		}
+		if (!first)
+			sb_addc(d->out, ']');
+	}
+	if (!any)
+		return;
+	fmt_time_left(d, 4, d->sc->nr == __NR_select ? TK_ST_TIMEVAL : TK_ST_TIMESPEC);
+	sb_addc(d->out, ')');
 }
 
 static void fmt_epoll_events_out(struct tk_dec *d, int i)
@@ -1044,11 +1104,11 @@ static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {
 	     CUSTOM_OUT(fmt_getsockopt_val, 256), INTPTR_OUT),
 	/* polling */
 	SYS3R(poll, D, R_INT, poll_ret, CUSTOM(fmt_pollfds, 0), UINT, INT),
-	SYS5(ppoll, D, R_INT, CUSTOM(fmt_pollfds, 0), UINT, ST_IN(TIMESPEC, 16), SIGSET_IN(4), ULONG),
-	SYS5(select, D, R_INT, INT, CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128),
-	     ST_IN(TIMEVAL, 16)),
-	SYS6(pselect6, D, R_INT, INT, CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128),
-	     ST_IN(TIMESPEC, 16), PTR),
+	SYS5R(ppoll, D, R_INT, poll_ret, CUSTOM(fmt_pollfds, 0), UINT, ST_IN(TIMESPEC, 16), SIGSET_IN(4), ULONG),
+	SYS5R(select, D, R_INT, select_ret, INT, CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128),
+	      CUSTOM(fmt_fdset, 128), ST_IN(TIMEVAL, 16)),
+	SYS6R(pselect6, D, R_INT, select_ret, INT, CUSTOM(fmt_fdset, 128), CUSTOM(fmt_fdset, 128),
+	      CUSTOM(fmt_fdset, 128), ST_IN(TIMESPEC, 16), PTR),
 	SYS1(epoll_create, D, R_FD, INT),
 	SYS1(epoll_create1, D, R_FD, FLAGS32(epoll_flags)),
 	SYS4(epoll_ctl, D, R_INT, FD, XVAL(epoll_ctl_ops), FD, ST_IN(EPOLL_EVENT, 12)),
