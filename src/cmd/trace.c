@@ -13,7 +13,7 @@
 #include "lib/sys/printer.h"
 
 static const char *const trace_usage[] = {
-	"tracekit trace [-fCcqrTtvwyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
+	"tracekit trace [-ACcfnqrTtvwxyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
 	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
 	NULL,
@@ -25,12 +25,14 @@ static const struct tk_opt trace_opts[] = {
 	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex); status= signal= read= write= inject= fault=" },
 	{ 'P', "trace-path", "PATH", "only syscalls touching PATH (by name or descriptor; repeatable)" },
 	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process)" },
+	{ 'A', "output-append-mode", NULL, "append to -o's file(s) instead of truncating them" },
 	{ 's', "string-limit", "N", "show at most N bytes of strings and buffers (32)" },
 	{ 'p', "attach", "PID", "attach to PID (comma list, repeatable); Ctrl-C detaches" },
 	{ 'f', "follow-forks", NULL, "follow fork/vfork/clone; -ff: one output file per process" },
 	{ 't', "absolute-timestamps", NULL, "prefix wall time; -tt with microseconds; -ttt epoch" },
 	{ 'r', "relative-timestamps", NULL, "prefix the time since the previous syscall" },
 	{ 'T', "syscall-times", NULL, "show the time spent in each syscall" },
+	{ 'n', "syscall-number", NULL, "prefix each line with the syscall number" },
 	{ 'c', "summary-only", NULL, "count time, calls and errors per syscall; print a table" },
 	{ 'C', "summary", NULL, "like -c, and print the lines too" },
 	{ 'S', "summary-sort-by", "SORT", "sort -c by time, calls, errors, name or nothing" },
@@ -40,6 +42,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'Z', "failed-only", NULL, "show only syscalls that failed" },
 	{ 'q', "quiet", NULL, "no attach/detach notes; -qq: no exit lines either" },
 	{ 'v', "no-abbrev", NULL, "unabbreviated structs, argv and environment" },
+	{ 'x', "strings-in-hex", NULL, "non-ASCII strings in \\xNN hex; -xx: all strings" },
 	{ 'X', "const-print-style", "STYLE", "constants as raw, abbrev (default) or verbose" },
 	{ OPT_JSON, "json", NULL, "JSON Lines: one object per syscall, signal, exit (summary with -c)" },
 	{ OPT_BACKEND, "backend", "NAME", "bpf (default where the kernel allows it) or ptrace" },
@@ -69,6 +72,7 @@ static const struct {
 struct outputs {
 	const char *path; /* -o */
 	bool per_process; /* -ff */
+	bool append;	  /* -A */
 	FILE *main;
 	struct {
 		int tid;
@@ -91,7 +95,7 @@ static FILE *stream_for(void *ctx, int tid)
 		if (out->files[i].tid == tid)
 			return out->files[i].f;
 	snprintf(name, sizeof(name), "%s.%d", out->path, tid);
-	f = fopen(name, "we");
+	f = fopen(name, out->append ? "ae" : "we");
 	if (!f) {
 		if (!out->failed)
 			cmd_err("trace", "cannot write '%s': %s", name, strerror(errno));
@@ -322,6 +326,16 @@ int cmd_trace(int argc, char **argv)
 		case 'v':
 			o.fmt.verbose = true;
 			break;
+		case 'x':
+			if (o.fmt.hex < 2)
+				o.fmt.hex++;
+			break;
+		case 'n':
+			o.show_nr = true;
+			break;
+		case 'A':
+			out.append = true;
+			break;
 		case 'X':
 			if (!strcmp(optarg, "raw")) {
 				o.fmt.xstyle = TK_XLAT_RAW;
@@ -450,7 +464,7 @@ int cmd_trace(int argc, char **argv)
 				"ENOSYS); not using it\n");
 	out.per_process = o.follow == 2;
 	if (out.path && !out.per_process) {
-		out.main = fopen(out.path, "we"); /* not inherited by the tracee */
+		out.main = fopen(out.path, out.append ? "ae" : "we"); /* not inherited by the tracee */
 		if (!out.main) {
 			r = errno;
 			free(o.pids);

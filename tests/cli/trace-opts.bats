@@ -171,3 +171,33 @@ PY
 	echo "$output" | grep -Eq '^\[pid +[0-9]+\] \+\+\+ killed by SIGTERM \+\+\+$'
 	[ "${lines[-1]}" = "+++ exited with 0 +++" ]
 }
+
+@test "-x, -xx, -n and -A as strace: hex strings, syscall numbers, appending to -o" {
+	local f=$BATS_TEST_TMPDIR/in be
+	printf 'h\303\251llo\1\n' > "$f"
+	require_feature ptrace
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		tk trace --backend "$be" -x -e trace=read -o "$BATS_TEST_TMPDIR/x" -- cat "$f" > /dev/null
+		grep -Eq '^read\([0-9]+, "\\x68\\xc3\\xa9\\x6c\\x6c\\x6f\\x01\\x0a", [0-9]+\) += 8$' "$BATS_TEST_TMPDIR/x"
+		# printable strings stay as they are with -x, go hex with -xx
+		tk trace --backend "$be" -x -e trace=openat -o "$BATS_TEST_TMPDIR/x" -- cat "$f" > /dev/null
+		grep -qF "\"$f\"" "$BATS_TEST_TMPDIR/x"
+		tk trace --backend "$be" -xx -e trace=openat -o "$BATS_TEST_TMPDIR/x" -- cat "$f" > /dev/null
+		! grep -qF "\"$f\"" "$BATS_TEST_TMPDIR/x"
+		grep -Eq '^openat\(AT_FDCWD, "(\\x[0-9a-f]{2})+", O_RDONLY\) += [0-9]+$' "$BATS_TEST_TMPDIR/x"
+		# -n: read is 0 on x86_64; the exit line carries the task's last call (exit_group, 231)
+		tk trace --backend "$be" -n -e trace=read -o "$BATS_TEST_TMPDIR/n" -- cat "$f" > /dev/null
+		grep -Eq '^\[   0\] read\([0-9]+, ' "$BATS_TEST_TMPDIR/n"
+		[ "$(tail -1 "$BATS_TEST_TMPDIR/n")" = "[ 231] +++ exited with 0 +++" ]
+		# -A: a second trace goes after the first
+		tk trace --backend "$be" -A -e trace=read -o "$BATS_TEST_TMPDIR/n" -- cat "$f" > /dev/null
+		[ "$(grep -c '^\[ 231\] +++ exited with 0 +++$' "$BATS_TEST_TMPDIR/n")" = 1 ]
+		[ "$(grep -c '^+++ exited with 0 +++$' "$BATS_TEST_TMPDIR/n")" = 1 ]
+	done
+	if command -v strace > /dev/null; then
+		strace -x -n -e trace=read -o "$BATS_TEST_TMPDIR/s" -- cat "$f" > /dev/null
+		tk trace -x -n -e trace=read -o "$BATS_TEST_TMPDIR/t" -- cat "$f" > /dev/null
+		diff <(sed -E 's/ +/ /g' "$BATS_TEST_TMPDIR/s") <(sed -E 's/ +/ /g' "$BATS_TEST_TMPDIR/t")
+	fi
+}

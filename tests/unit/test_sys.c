@@ -189,8 +189,18 @@ static void strings_escape_like_strace(void **state)
 	const unsigned char b[] = { 'a', '"', '\\', '\n', 0, '1', 0x7f, 0xff, '\t' };
 
 	(void)state;
-	tk_fmt_bytes(&sb, b, sizeof(b), true, 32);
+	tk_fmt_bytes(&sb, b, sizeof(b), true, 0);
 	assert_string_equal(sb_str(&sb), "\"a\\\"\\\\\\n\\0001\\177\\377\\t\"...");
+	/* -x: a string with a byte that is neither printable nor \t\n\v\f\r goes all hex; -xx: any */
+	sb_reset(&sb);
+	tk_fmt_bytes(&sb, b, sizeof(b), false, 1);
+	assert_string_equal(sb_str(&sb), "\"\\x61\\x22\\x5c\\x0a\\x00\\x31\\x7f\\xff\\x09\"");
+	sb_reset(&sb);
+	tk_fmt_bytes(&sb, (const unsigned char *)"a\tb\n", 4, false, 1);
+	assert_string_equal(sb_str(&sb), "\"a\\tb\\n\"");
+	sb_reset(&sb);
+	tk_fmt_bytes(&sb, (const unsigned char *)"ok", 2, true, 2);
+	assert_string_equal(sb_str(&sb), "\"\\x6f\\x6b\"...");
 	sb_release(&sb);
 }
 
@@ -222,7 +232,7 @@ static void strings_escape_every_byte(void **state)
 					 (const char *)b + 1);
 			sb_reset(&sb);
 			sb_adds(&sb, "x=");
-			tk_fmt_bytes(&sb, b, n, false, 32);
+			tk_fmt_bytes(&sb, b, n, false, 0);
 			assert_string_equal(sb_str(&sb) + 2, want);
 			assert_int_equal(sb.len, strlen(want) + 2);
 		}

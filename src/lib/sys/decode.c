@@ -16,22 +16,41 @@ static const char esc_name[256] = {
 	['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\v'] = 'v', ['\f'] = 'f', ['\r'] = 'r',
 };
 
-/* strace's escaping: \t\n\v\f\r\\\" by name, other unprintables in the shortest octal form that
- * cannot be misread when a digit follows. Written in place (worst case 4 bytes a byte): every
- * read/write line goes through here. */
-void tk_fmt_bytes(struct strbuf *sb, const unsigned char *p, size_t n, bool more, unsigned strsize)
+/* -x: the whole string in \xNN when one byte is neither printable ASCII nor \t\n\v\f\r (strace's rule) */
+static bool wants_hex(const unsigned char *p, size_t n, unsigned hex)
 {
-	char *o = sb_space(sb, n * 4 + sizeof("\"\"..."));
 	size_t i;
 
-	(void)strsize;
+	if (hex >= 2)
+		return true;
+	for (i = 0; hex && i < n; i++)
+		if (p[i] > 0x7e || (p[i] < ' ' && (p[i] < '\t' || p[i] > '\r')))
+			return true;
+	return false;
+}
+
+/* strace's escaping: \t\n\v\f\r\\\" by name, other unprintables in the shortest octal form that
+ * cannot be misread when a digit follows; -x/-xx (hex) as wants_hex says. Written in place (worst
+ * case 4 bytes a byte): every read/write line goes through here. */
+void tk_fmt_bytes(struct strbuf *sb, const unsigned char *p, size_t n, bool more, unsigned hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *o = sb_space(sb, n * 4 + sizeof("\"\"..."));
+	bool all_hex = wants_hex(p, n, hex);
+	size_t i;
+
 	if (!o)
 		return;
 	*o++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (esc_name[c]) {
+		if (all_hex) {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = digits[c >> 4];
+			*o++ = digits[c & 15];
+		} else if (esc_name[c]) {
 			*o++ = '\\';
 			*o++ = esc_name[c];
 		} else if (c >= ' ' && c < 0x7f) {
@@ -88,7 +107,7 @@ void tk_fmt_str(struct tk_dec *d, uint64_t addr, unsigned max, bool path)
 		return;
 	}
 	(void)path;
-	tk_fmt_bytes(d->out, (const unsigned char *)buf, (size_t)n, !complete, max);
+	tk_fmt_bytes(d->out, (const unsigned char *)buf, (size_t)n, !complete, d->opt->hex);
 }
 
 static void fmt_buf(struct tk_dec *d, uint64_t addr, uint64_t len)
@@ -105,7 +124,7 @@ static void fmt_buf(struct tk_dec *d, uint64_t addr, uint64_t len)
 		tk_fmt_ptr(d->out, addr);
 		return;
 	}
-	tk_fmt_bytes(d->out, buf, want, len > want, max);
+	tk_fmt_bytes(d->out, buf, want, len > want, d->opt->hex);
 }
 
 int tk_mem_proc_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)

@@ -200,7 +200,7 @@ void tk_fmt_ioctl_arg(struct tk_dec *d, int i)
 			break;
 		sb_adds(d->out, "{ifr_name=");
 		tk_fmt_bytes(d->out, (const unsigned char *)u.ifr.name, strnlen(u.ifr.name, sizeof(u.ifr.name)),
-			     false, 0);
+			     false, d->opt->hex);
 		if (ok)
 			sb_addf(d->out, ", ifr_ifindex=%d", u.ifr.ifindex);
 		sb_addc(d->out, '}');

@@ -310,6 +310,13 @@ static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts
 		sb_addc(sb, ' ');
 		p->last_mono = mono;
 	}
+	if (o->show_nr) {
+		const struct task *t = find(p, tid);
+
+		sb_addc(sb, '[');
+		sb_add_decw(sb, t ? t->sc.nr : 0, 4, ' ');
+		sb_adds(sb, "] ");
+	}
 }
 
 /* Another task's buffered entry half goes out as "<unfinished ...>" before tid prints. */

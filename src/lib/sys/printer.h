@@ -24,6 +24,7 @@ struct tk_trace_opts {
 	enum tk_ts_mode ts;	     /* -t -tt -ttt */
 	bool relative;		     /* -r */
 	bool show_duration;	     /* -T */
+	bool show_nr;		     /* -n: "[ NR] " before each line (the task's last syscall for others) */
 	int summary;		     /* -c: 1 (table only); -C: 2 (lines and table) */
 	enum tk_summary_sort sortby; /* -S */
 	bool summary_wall;	     /* -w: -c sums wall time between entry and exit, not system time */

@@ -350,7 +350,7 @@ static void fmt_sockopt_val_v(struct tk_dec *d, uint64_t addr, int64_t len)
 
 		if (!d->mem->ops->read(d->mem->ctx, d->sc->tid, addr, buf, (size_t)len)) {
 			tk_fmt_bytes(d->out, buf, (size_t)len > d->opt->strsize ? d->opt->strsize : (size_t)len,
-				     (size_t)len > d->opt->strsize, d->opt->strsize);
+				     (size_t)len > d->opt->strsize, d->opt->hex);
 			return;
 		}
 	}

@@ -217,6 +217,7 @@ struct tk_fmt_opts {
 	bool fd_paths;		    /* -y */
 	bool verbose;		    /* -v: unabbreviated structs, argv, envp */
 	enum tk_xlat_style xstyle;  /* -X */
+	unsigned char hex;	    /* -x: strings holding non-printables in \xNN; -xx: every string */
 };
 
 /* One argument being decoded: where the text goes and where memory comes from. */
@@ -248,7 +249,7 @@ int tk_signal_number(const char *name);
 
 /* Building blocks for custom formatters and the printer. */
 void tk_fmt_str(struct tk_dec *d, uint64_t addr, unsigned max, bool path);
-void tk_fmt_bytes(struct strbuf *sb, const unsigned char *p, size_t n, bool more, unsigned strsize);
+void tk_fmt_bytes(struct strbuf *sb, const unsigned char *p, size_t n, bool more, unsigned hex);
 void tk_fmt_fd(struct tk_dec *d, int64_t fd);
 void tk_fmt_ptr(struct strbuf *sb, uint64_t addr);
 void tk_fmt_struct(struct tk_dec *d, int i, int id, uint64_t addr, size_t size);
