@@ -48,7 +48,7 @@ TK_LDFLAGS :=
 TK_LDLIBS := $(LDLIBS)
 TK_OBJ_STATIC :=
 CC := $(CLANG)
-CFLAGS := $(filter-out -Werror -MMD -MP,$(CFLAGS)) -fsanitize=fuzzer-no-link,address,undefined
+CFLAGS := $(filter-out -Werror -MMD -MP -Wno-format-truncation,$(CFLAGS)) -fsanitize=fuzzer-no-link,address,undefined
 endif
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

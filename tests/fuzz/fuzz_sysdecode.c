@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.verbose = hdr[sizeof(hdr) - 1] & 1;
 	opt.fd_paths = hdr[sizeof(hdr) - 1] & 2;
 	opt.xstyle = (enum tk_xlat_style)((hdr[sizeof(hdr) - 1] >> 2) % 3);
+	opt.hex = (unsigned char)((hdr[sizeof(hdr) - 1] >> 4) % 3);	/* -x, -xx */
 	blob = data + sizeof(hdr);
 	blob_len = size - sizeof(hdr);
 	d = (struct tk_dec){ .opt = &opt, .mem = &mem, .sc = &sc, .desc = tk_sysdesc_get(sc.nr), .out = &sb };
