@@ -13,7 +13,8 @@
 #include "lib/sys/printer.h"
 
 static const char *const trace_usage[] = {
-	"tracekit trace [-ACcfnqrTtvwxyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE] -- COMMAND [ARG]...",
+	"tracekit trace [-ACcfnqrTtvwxyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE]\n"
+	"                      [-E VAR=VAL]... [-u USER] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
 	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
 	NULL,
@@ -53,6 +54,8 @@ static const struct tk_opt trace_opts[] = {
 	{ OPT_HIST, "hist", NULL, "with -c: a log2 latency histogram per syscall (eBPF)" },
 	{ OPT_SECCOMP, "seccomp-bpf", NULL, "use the seccomp-bpf prefilter (ptrace, with -f only)" },
 	{ OPT_NO_SECCOMP, "no-seccomp-bpf", NULL, "never use it (default: with -f when a subset is traced)" },
+	{ 'E', "env", "VAR=VAL", "run the command with VAR=VAL in its environment; -E VAR removes VAR" },
+	{ 'u', "user", "USER", "run the command as USER (name or UID[:GID]) with its groups (as root)" },
 	{ 'h', "help", NULL, "show this help" },
 	TK_OPT_END,
 };
@@ -218,6 +221,12 @@ static int pass_status(int status)
 /* -o FILE's stdio buffer: static, as it must outlive every write up to the final fclose */
 static char main_buf[64 * 1024];
 
+static void trace_opts_free(struct tk_trace_opts *o)
+{
+	free(o->pids);
+	tk_env_free(o->envp);
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct tk_trace_opts o;
@@ -250,7 +259,7 @@ int cmd_trace(int argc, char **argv)
 		case 'e':
 			if (tk_sysfilter_parse(&o.filter, optarg, err, sizeof(err))) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "%s", err);
 			}
 			break;
@@ -260,7 +269,7 @@ int cmd_trace(int argc, char **argv)
 		case 'P':
 			if (o.npaths == (int)(sizeof(paths) / sizeof(paths[0])) || !*optarg) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", *optarg ? "too many -P (at most 64)" : "empty -P path");
 			}
 			paths[o.npaths++] = optarg;
@@ -270,7 +279,7 @@ int cmd_trace(int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (*end || end == optarg || n < 0 || n > 1 << 20) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "invalid -s '%s': want a size from 0 to 1048576", optarg);
 			}
 			o.fmt.strsize = (unsigned)n;
@@ -278,7 +287,7 @@ int cmd_trace(int argc, char **argv)
 		case 'p':
 			if (parse_pids(optarg, &o)) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "invalid process id '%s'", optarg);
 			}
 			break;
@@ -303,7 +312,7 @@ int cmd_trace(int argc, char **argv)
 		case 'S':
 			if (tk_summary_parse_sort(optarg, &o.sortby)) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "invalid sort key '%s': want time, calls, errors, name or nothing",
 						     optarg);
 			}
@@ -345,7 +354,7 @@ int cmd_trace(int argc, char **argv)
 				o.fmt.xstyle = TK_XLAT_VERBOSE;
 			} else {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "invalid -X '%s': want raw, abbrev or verbose", optarg);
 			}
 			break;
@@ -373,7 +382,7 @@ int cmd_trace(int argc, char **argv)
 		case OPT_BUFSIZE:
 			if (parse_size(optarg, &o.buffer_size)) {
 				tk_getopt_free(&g);
-				free(o.pids);
+				trace_opts_free(&o);
 				return cmd_usage_err("trace", "invalid --buffer-size '%s': want a power of two from 4K to 1G, e.g. 32M",
 						     optarg);
 			}
@@ -381,9 +390,29 @@ int cmd_trace(int argc, char **argv)
 		case OPT_HIST:
 			o.hist = true;
 			break;
+		case 'E':
+			r = tk_env_edit(&o.envp, optarg);
+			if (r) {
+				tk_getopt_free(&g);
+				trace_opts_free(&o);
+				if (r == -ENOMEM)
+					return cmd_err("trace", "out of memory");
+				return cmd_usage_err("trace", "invalid -E '%s': want VAR=VAL or VAR", optarg);
+			}
+			break;
+		case 'u':
+			r = tk_runas_lookup(optarg, &o.runas);
+			if (r) {
+				tk_getopt_free(&g);
+				trace_opts_free(&o);
+				if (r == -ENOENT)
+					return cmd_err("trace", "cannot find user '%s'", optarg);
+				return cmd_err("trace", "cannot look up user '%s': %s", optarg, strerror(-r));
+			}
+			break;
 		default:
 			tk_getopt_free(&g);
-			free(o.pids);
+			trace_opts_free(&o);
 			return TK_EXIT_USAGE;
 		}
 	}
@@ -399,25 +428,29 @@ int cmd_trace(int argc, char **argv)
 		o.all = true; /* a container, every process of a name: system-wide, filtered; a command
 			       * given too sets how long (as perf trace -a -- sleep 5) */
 	if (!o.argv && !o.npids && !o.all) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_usage_err("trace", "nothing to trace: give a command after -- or -p PID");
 	}
+	if ((o.envp || o.runas.set) && !o.argv) {
+		trace_opts_free(&o);
+		return cmd_usage_err("trace", "-E and -u apply to a command to start, not to -p or -a alone");
+	}
 	if (o.argv && o.npids) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_usage_err("trace", "give a command or -p, not both");
 	}
 	if (o.all && o.npids) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_usage_err("trace", "give -a or -p, not both");
 	}
 	if (o.hist && o.summary != 1) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_usage_err("trace", "--hist goes with -c");
 	}
 	if (o.all || o.cgroup || o.comm || o.buffer_size || o.hist) {
 		/* only the kernel can filter or count this way: no silent fallback */
 		if (backend && strcmp(backend, "bpf")) {
-			free(o.pids);
+			trace_opts_free(&o);
 			return cmd_usage_err("trace", "-a, --cgroup, --comm, --buffer-size and --hist need --backend bpf");
 		}
 		backend = "bpf";
@@ -426,7 +459,7 @@ int cmd_trace(int argc, char **argv)
 		/* eBPF cannot change a return value here: bpf_override_return needs kprobes, which
 		 * this kernel lacks, and fmod_ret programs are refused like fentry (doctor says so) */
 		if (backend && strcmp(backend, "ptrace")) {
-			free(o.pids);
+			trace_opts_free(&o);
 			return cmd_usage_err("trace", "-e inject= and -e fault= need the ptrace backend (eBPF cannot change syscall returns on this kernel)");
 		}
 		if (!backend)
@@ -442,18 +475,18 @@ int cmd_trace(int argc, char **argv)
 		if (!strcmp(backends[i].name, backend))
 			break;
 	if (i == (int)(sizeof(backends) / sizeof(backends[0]))) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_usage_err("trace", "unknown backend '%s': want ptrace or bpf", backend);
 	}
 	be = backends[i].be;
 	if (!be) {
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_err("trace", "eBPF backend not available in this build");
 	}
 	for (i = 0; i < o.npids; i++)
 		if (kill(o.pids[i], 0) && errno == ESRCH) {
 			r = o.pids[i];
-			free(o.pids);
+			trace_opts_free(&o);
 			return cmd_err("trace", "cannot attach to pid %d: No such process", r);
 		}
 
@@ -467,7 +500,7 @@ int cmd_trace(int argc, char **argv)
 		out.main = fopen(out.path, out.append ? "ae" : "we"); /* not inherited by the tracee */
 		if (!out.main) {
 			r = errno;
-			free(o.pids);
+			trace_opts_free(&o);
 			return cmd_err("trace", "cannot write '%s': %s", out.path, strerror(r));
 		}
 		/*
@@ -485,7 +518,7 @@ int cmd_trace(int argc, char **argv)
 		f = fopen(probe, "w");
 		if (!f) {
 			r = errno;
-			free(o.pids);
+			trace_opts_free(&o);
 			return cmd_err("trace", "cannot write '%s': %s", probe, strerror(r));
 		}
 		fclose(f);
@@ -499,7 +532,7 @@ int cmd_trace(int argc, char **argv)
 	p = tk_printer_new(&o, stream_for, &out);
 	if (!p) {
 		close_outputs(&out);
-		free(o.pids);
+		trace_opts_free(&o);
 		return cmd_err("trace", "out of memory");
 	}
 	memset(&env, 0, sizeof(env));
@@ -545,7 +578,7 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "tracekit trace: %llu events lost\n", (unsigned long long)tk_printer_lost_count(p));
 	tk_printer_free(p);
 	close_outputs(&out);
-	free(o.pids);
+	trace_opts_free(&o);
 	if (r)
 		return cmd_err("trace", "%s", env.err);
 	if (out.failed)

@@ -201,3 +201,42 @@ PY
 		diff <(sed -E 's/ +/ /g' "$BATS_TEST_TMPDIR/s") <(sed -E 's/ +/ /g' "$BATS_TEST_TMPDIR/t")
 	fi
 }
+
+@test "-u USER and -E: the command runs with the user's ids and the edited environment (both backends)" {
+	require_root
+	require_feature ptrace
+	getent passwd nobody > /dev/null || skip "no user 'nobody' on this machine"
+	require_cmd setpriv
+	local be want cmd='echo "$(id -u) $(id -g) [$(id -G)] ${TK_OPT_NEW-} ${TK_OPT_GONE-unset} $(env | grep -v ^_= | sort | md5sum)"'
+	export TK_OPT_GONE=x
+	# the oracle: util-linux's setpriv and env doing the same
+	want=$(env -u TK_OPT_GONE TK_OPT_NEW=1 setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups sh -c "$cmd")
+	[[ "$want" == "$(id -u nobody) "* ]]
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		run "$TRACEKIT" trace --backend "$be" -qq -e trace=none -e signal=none -u nobody -E TK_OPT_NEW=1 \
+			-E TK_OPT_GONE -- sh -c "$cmd"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$want" ]
+	done
+	# the execve line counts the environment the command got, as strace's does: one more here
+	run "$TRACEKIT" trace -e trace=execve -- true
+	[ "$status" -eq 0 ]
+	n=$(echo "${lines[0]}" | sed -nE 's|.* /\* ([0-9]+) vars \*/\) = 0$|\1|p')
+	[ -n "$n" ]
+	run "$TRACEKIT" trace -E TK_OPT_NEW=1 -E TK_OPT_GONE -E TK_OPT_X=2 -e trace=execve -- true
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"/* $((n + 1)) vars */) = 0" ]]
+}
+
+@test "-u and -E refuse what they cannot do: unknown users, empty names, -p" {
+	run "$TRACEKIT" trace -u no-such-user-tk -- true
+	[ "$status" -ne 0 ]
+	[ "$output" = "tracekit trace: cannot find user 'no-such-user-tk'" ]
+	run "$TRACEKIT" trace -E =x -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"invalid -E '=x'"* ]]
+	run "$TRACEKIT" trace -E A=1 -p $$
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"-E and -u apply to a command"* ]]
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "lib/sys/filter.h"
+#include "lib/sys/launch.h"
 #include "lib/sys/pathtrace.h"
 #include "lib/sys/printer.h"
 #include "lib/sys/summary.h"
@@ -473,6 +475,76 @@ static void dumps_and_paths(void **state)
 	tk_pathtrace_free(pt);
 }
 
+static size_t env_count(char **env, const char *name_eq)
+{
+	size_t n = 0;
+
+	for (; *env; env++)
+		if (!strncmp(*env, name_eq, strlen(name_eq)))
+			n++;
+	return n;
+}
+
+/* -E: VAR=VAL replaces every VAR (once), VAR alone removes it, the rest is the inherited copy */
+static void env_edits(void **state)
+{
+	char **env = NULL;
+	size_t before;
+
+	(void)state;
+	assert_int_equal(setenv("TK_UNIT_A", "old", 1), 0);
+	assert_int_equal(setenv("TK_UNIT_B", "b", 1), 0);
+	assert_int_equal(tk_env_edit(&env, "=x"), -EINVAL);
+	assert_null(env);
+	assert_int_equal(tk_env_edit(&env, "TK_UNIT_A=new=1"), 0);
+	assert_non_null(env);
+	assert_int_equal(env_count(env, "TK_UNIT_A="), 1);
+	assert_int_equal(env_count(env, "TK_UNIT_A=new=1"), 1);
+	before = env_count(env, "");
+	assert_int_equal(tk_env_edit(&env, "TK_UNIT_B"), 0);
+	assert_int_equal(env_count(env, "TK_UNIT_B="), 0);
+	assert_int_equal(env_count(env, ""), before - 1);
+	assert_int_equal(tk_env_edit(&env, "TK_UNIT_C="), 0);	/* set to empty, not removed */
+	assert_int_equal(env_count(env, "TK_UNIT_C="), 1);
+	assert_int_equal(tk_env_edit(&env, "TK_UNIT"), 0);	/* a prefix of names is not a name */
+	assert_int_equal(env_count(env, ""), before);
+	/* our own environment is untouched */
+	assert_string_equal(getenv("TK_UNIT_A"), "old");
+	assert_string_equal(getenv("TK_UNIT_B"), "b");
+	tk_env_free(env);
+	unsetenv("TK_UNIT_A");
+	unsetenv("TK_UNIT_B");
+}
+
+/* -u: names from /etc/passwd (root is on every machine), bare ids, unknown names */
+static void runas_lookup(void **state)
+{
+	struct tk_runas ra;
+
+	(void)state;
+	assert_int_equal(tk_runas_lookup("root", &ra), 0);
+	assert_true(ra.set);
+	assert_int_equal(ra.uid, 0);
+	assert_int_equal(ra.gid, 0);
+	assert_true(ra.ngroups >= 1);
+	assert_int_equal(ra.groups[0], 0);
+	assert_int_equal(tk_runas_lookup("0", &ra), 0);	/* an id that /etc/passwd names */
+	assert_int_equal(ra.uid, 0);
+	assert_int_equal(ra.gid, 0);
+	assert_int_equal(tk_runas_lookup("4000123:4000456", &ra), 0);
+	assert_int_equal(ra.uid, 4000123);
+	assert_int_equal(ra.gid, 4000456);
+	assert_int_equal(ra.ngroups, 1);
+	assert_int_equal(ra.groups[0], 4000456);
+	assert_int_equal(tk_runas_lookup("4000123", &ra), 0);
+	assert_int_equal(ra.gid, 4000123);
+	assert_int_equal(tk_runas_lookup("no-such-user-tk", &ra), -ENOENT);
+	assert_false(ra.set);
+	assert_int_equal(tk_runas_lookup("", &ra), -ENOENT);
+	assert_int_equal(tk_runas_lookup("12:x", &ra), -ENOENT);
+	assert_int_equal(tk_runas_lookup("99999999999", &ra), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +558,8 @@ int main(void)
 		cmocka_unit_test(sockaddr_decoders),
 		cmocka_unit_test(summary_table),
 		cmocka_unit_test(printer_unfinished_and_resumed),
+		cmocka_unit_test(env_edits),
+		cmocka_unit_test(runas_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -605,7 +605,7 @@ struct held_cmd {
  */
 static int spawn_held(const struct tk_trace_env *env, const char *path, struct held_cmd *h)
 {
-	int go[2], fail[2], err, sig;
+	int go[2], fail[2], err;
 	char c;
 	ssize_t n;
 
@@ -627,18 +627,19 @@ static int spawn_held(const struct tk_trace_env *env, const char *path, struct h
 		return err;
 	}
 	if (h->pid == 0) {
-		/* what trace.c ignores for itself, the command gets back as the ptrace backend's does */
-		for (sig = 1; sig <= 64; sig++)
-			if (env->child_sigdfl >> (sig - 1) & 1)
-				signal(sig, SIG_DFL);
 		close(go[1]);
 		close(fail[0]);
 		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
 			;
 		if (n == 0)	/* the tracer closed without a go: it could not start */
 			_exit(127);
-		execv(path, env->o->argv);
-		err = errno;
+		/* what trace.c ignores for itself, the command gets back as the ptrace backend's does;
+		 * -u's ids after the go: a failure has the fail pipe to say so */
+		err = -tk_launch_prepare_child(env->child_sigdfl, &env->o->runas);
+		if (!err) {
+			execve(path, env->o->argv, env->o->envp ? env->o->envp : environ);
+			err = errno;
+		}
 		n = write(fail[1], &err, sizeof(err));
 		(void)n;
 		_exit(127);

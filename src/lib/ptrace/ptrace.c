@@ -516,15 +516,21 @@ static int start_child(struct ptracer *t, char *const argv[], const char *path)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int sig;
+		int err;
 
-		for (sig = 1; sig <= 64; sig++)
-			if (t->env->child_sigdfl >> (sig - 1) & 1)
-				signal(sig, SIG_DFL);
+		tk_launch_prepare_child(t->env->child_sigdfl, NULL);
 		raise(SIGSTOP);
 		if (t->seccomp && install_seccomp(&t->o->filter))
 			_exit(126);
-		execv(path, argv);
+		/* -u after the filter: as root it needs no no_new_privs, which would stop setuid
+		 * programs from gaining their ids */
+		err = tk_launch_prepare_child(0, &t->o->runas);
+		if (err) {
+			fprintf(stderr, "tracekit trace: cannot run as user %u: %s\n", (unsigned)t->o->runas.uid,
+				strerror(-err));
+			_exit(127);
+		}
+		execve(path, argv, t->o->envp ? t->o->envp : environ);
 		fprintf(stderr, "tracekit trace: cannot execute '%s': %s\n", path, strerror(errno));
 		_exit(127);
 	}

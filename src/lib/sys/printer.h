@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "lib/sys/filter.h"
+#include "lib/sys/launch.h"
 #include "lib/sys/summary.h"
 #include "lib/sys/sysdesc.h"
 
@@ -37,6 +38,8 @@ struct tk_trace_opts {
 	int *pids;		     /* -p */
 	int npids;
 	char **argv; /* the command, NULL-terminated; NULL with -p */
+	char **envp; /* its environment after -E; NULL: ours */
+	struct tk_runas runas; /* -u */
 	/* eBPF backend only */
 	bool all;	    /* -a: every task on the system; lines start with comm/pid */
 	const char *cgroup; /* --cgroup PATH: only tasks in this cgroup v2 subtree */
