@@ -56,6 +56,20 @@ load helpers
 	echo "$output" | grep -Eq '^[0-9]{10}\.[0-9]{6} close\('
 	run tk trace --backend ptrace -r -e trace=close -- true
 	echo "$output" | grep -Eq '^ +[0-9]+\.[0-9]{6} close\('
+	# beside an absolute stamp, -r's delta is marked "(+ ...)"
+	local be
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		run tk trace --backend "$be" -tt -r -e trace=close -- true
+		echo "$output" | grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} \(\+ +[0-9]+\.[0-9]{6}\) close\('
+		run tk trace --backend "$be" -ttt -r -e trace=close -- true
+		echo "$output" | grep -Eq '^[0-9]{10}\.[0-9]{6} \(\+ +[0-9]+\.[0-9]{6}\) close\('
+	done
+	if command -v strace > /dev/null; then
+		# the same shape as strace's, digits aside
+		diff <(strace -t -r -T -e trace=close -o /dev/stdout true | sed 's/[0-9]/0/g') \
+			<(tk trace -t -r -T -e trace=close -- true 2>&1 | sed 's/[0-9]/0/g')
+	fi
 }
 
 @test "-y: descriptors show their paths" {

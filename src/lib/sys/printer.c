@@ -304,10 +304,13 @@ static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts
 	if (o->relative) {
 		uint64_t d = p->last_mono && mono >= p->last_mono ? mono - p->last_mono : 0;
 
+		/* beside an absolute stamp strace marks the delta: "12:00:01.000002 (+     0.000001) " */
+		if (o->ts != TK_TS_NONE)
+			sb_adds(sb, "(+");
 		sb_add_decw(sb, (int64_t)(d / 1000000000), 6, ' ');
 		sb_addc(sb, '.');
 		sb_add_decw(sb, (int64_t)(d / 1000 % 1000000), 6, '0');
-		sb_addc(sb, ' ');
+		sb_adds(sb, o->ts != TK_TS_NONE ? ") " : " ");
 		p->last_mono = mono;
 	}
 	if (o->show_nr) {
