@@ -16,6 +16,7 @@ const volatile __u32 self_tgid = 0;
 const volatile __u8 all_tasks = 0;	/* -a: every task but ours */
 const volatile __u8 want_time = 0;	/* take the entry time (-T, -t, -r, --json) */
 const volatile __u8 want_comm = 0;	/* fill in comm (-a prints it) */
+const volatile __u8 want_ip = 0;	/* -i: user instruction pointers in signal and task-end records */
 const volatile __u8 use_cgroup = 0;	/* --cgroup: only tasks under cgroup_filter[0] */
 const volatile __u8 status_filter = 0;	/* 1: successful calls only (-z), 2: failed only (-Z) */
 const volatile char comm_filter[16] = {};
@@ -228,9 +229,10 @@ static __always_inline __u64 wakeup_flags(__u64 size, bool reserved)
 
 /* x86_64 struct pt_regs from r10 to orig_ax: the slice holding the six arguments and the number. */
 struct systrace_regs {
-	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax;
+	__u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp;
 };
 #define PT_REGS_R10_OFF 56
+#define PT_REGS_IP_OFF 128
 
 #define HDR_SZ ((__u32)sizeof(struct systrace_capture))
 /*
@@ -481,6 +483,8 @@ __noinline int cap_entry(struct systrace_scratch *s, __u32 off, const struct sys
 	if (!s || !cap)
 		return off;
 	r = (void *)s->buf;
+	if (cap->kind == SYSTRACE_CAP_STACK)
+		return r->sp ? put(s, off, r->sp + cap->mul, cap->max, cap->arg, false, false) : off;
 	addr = arg_of(r, cap->arg);
 	if (!addr)
 		return off;
@@ -565,7 +569,8 @@ __noinline int cap_one(struct systrace_scratch *s, __u32 off, const struct systr
 
 	if (!s || !cap)
 		return off;
-	if (cap->kind == SYSTRACE_CAP_STR || cap->kind == SYSTRACE_CAP_STRV || cap->kind == SYSTRACE_CAP_PTRV)
+	if (cap->kind == SYSTRACE_CAP_STR || cap->kind == SYSTRACE_CAP_STRV || cap->kind == SYSTRACE_CAP_PTRV ||
+	    cap->kind == SYSTRACE_CAP_STACK)
 		return cap_entry(s, off, cap);
 	r = (void *)s->buf;
 	/* only planned with -y, when the offsets were found: dead code for the verifier otherwise */
@@ -634,6 +639,8 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 	r->ts = want_time ? bpf_ktime_get_ns() : 0;
 	r->ts_enter = type == SYSTRACE_REC_ENTER ? r->ts : st->ts;
 	r->ret = ret;
+	r->ip = regs.ip;
+	r->sp = regs.sp;
 	r->args[0] = regs.di;
 	r->args[1] = regs.si;
 	r->args[2] = regs.dx;
@@ -839,6 +846,19 @@ int systrace_count_exit(struct systrace_raw_args *ctx)
  * A signal about to be delivered to a traced task (it runs in that task): the record carries the
  * first 48 bytes of its siginfo (struct kernel_siginfo, the uapi siginfo_t's fields) in args.
  */
+/* -i: where the current task is in user space, from the registers it entered the kernel with. */
+static __always_inline __u64 current_user_ip(void)
+{
+	__u64 ip = 0;
+
+	if (!want_ip)
+		return 0;
+	if (bpf_probe_read_kernel(&ip, sizeof(ip),
+				  (char *)bpf_task_pt_regs(bpf_get_current_task_btf()) + PT_REGS_IP_OFF))
+		return 0;
+	return ip;
+}
+
 SEC("raw_tp/signal_deliver")
 int systrace_signal(struct systrace_raw_args *ctx)
 {
@@ -862,6 +882,8 @@ int systrace_signal(struct systrace_raw_args *ctx)
 	r->tgid = id >> 32;
 	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
 	r->ret = 0;
+	r->ip = current_user_ip();
+	r->sp = 0;
 	if (bpf_probe_read_kernel(r->args, sizeof(r->args), (void *)ctx->args[1]))
 		__builtin_memset(r->args, 0, sizeof(r->args));
 	r->comm[0] = 0;
@@ -935,6 +957,8 @@ int systrace_siggen(struct systrace_raw_args *ctx)
 	r->tgid = 0;
 	r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
 	r->ret = kind;
+	r->ip = 0;	/* the sender runs here, not the target: its place is known where it is shown */
+	r->sp = 0;
 	/*
 	 * SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: the siginfo the kernel
 	 * makes of them, si_code SI_USER with the sender's pid and uid, or SI_KERNEL
@@ -1044,6 +1068,8 @@ int systrace_task_exit(void *ctx)
 			r->tgid = id >> 32;
 			r->ts = r->ts_enter = want_time ? bpf_ktime_get_ns() : 0;
 			r->ret = code;
+			r->ip = current_user_ip();
+			r->sp = 0;
 			__builtin_memset(r->args, 0, sizeof(r->args));
 			r->comm[0] = 0;
 			bpf_ringbuf_submit(r, wakeup_flags(sizeof(*r), true));

@@ -36,6 +36,7 @@ enum systrace_cap_kind {
 	 * int[2] at args[arg]. A capture of struct systrace_fdino, flagged SYSTRACE_CAPF_FDINO.
 	 */
 	SYSTRACE_CAP_FDINO,
+	SYSTRACE_CAP_STACK,	/* `max` bytes at the user stack pointer + `mul` (rt_sigreturn's frame) */
 };
 
 /* The fd-to-inode walk's offsets (tk_systrace_open finds them in the kernel's BTF), in this order. */
@@ -127,6 +128,12 @@ struct systrace_rec {
 	__u64 ts_enter;		/* 0 when entry time was not taken */
 	__u64 ts;		/* time of this record (CLOCK_MONOTONIC ns) */
 	__s64 ret;		/* exit only */
+	/*
+	 * -i: the user instruction pointer (after the syscall instruction; for a signal or a task's
+	 * end, where the task is in user space); 0 when not taken
+	 */
+	__u64 ip;
+	__u64 sp;		/* syscalls: the user stack pointer (rt_sigreturn's frame); 0 for others */
 	__u64 args[6];
 	char comm[16];
 };

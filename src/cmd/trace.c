@@ -13,7 +13,7 @@
 #include "lib/sys/printer.h"
 
 static const char *const trace_usage[] = {
-	"tracekit trace [-ACcfnqrTtvwxyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE]\n"
+	"tracekit trace [-ACcfinqrTtvwxyZz] [-e EXPR]... [-P PATH]... [-o FILE] [-s N] [-S SORT] [-X STYLE]\n"
 	"                      [-E VAR=VAL]... [-u USER] -- COMMAND [ARG]...",
 	"tracekit trace [options] -p PID[,PID]... [-p PID]...",
 	"tracekit trace [options] -a [--cgroup PATH] [--comm NAME] [-- COMMAND [ARG]...]",
@@ -34,6 +34,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'r', "relative-timestamps", NULL, "prefix the time since the previous syscall" },
 	{ 'T', "syscall-times", NULL, "show the time spent in each syscall" },
 	{ 'n', "syscall-number", NULL, "prefix each line with the syscall number" },
+	{ 'i', "instruction-pointer", NULL, "prefix each line with the user instruction pointer" },
 	{ 'c', "summary-only", NULL, "count time, calls and errors per syscall; print a table" },
 	{ 'C', "summary", NULL, "like -c, and print the lines too" },
 	{ 'S', "summary-sort-by", "SORT", "sort -c by time, calls, errors, name or nothing" },
@@ -341,6 +342,9 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'n':
 			o.show_nr = true;
+			break;
+		case 'i':
+			o.show_ip = true;
 			break;
 		case 'A':
 			out.append = true;

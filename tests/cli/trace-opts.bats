@@ -254,3 +254,24 @@ PY
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"-E and -u apply to a command"* ]]
 }
+
+@test "-i: lines start with the user instruction pointer, strace's own (both backends, ASLR off for both)" {
+	require_cmd strace
+	require_cmd setarch
+	require_feature ptrace
+	local be s='trap "echo got" USR1; kill -USR1 $$; echo done; sh -c "kill -TERM \$\$"; exit 4'
+	local set=trace=write,kill,rt_sigreturn,exit_group,wait4
+	# pids differ from run to run; everything else, addresses included, must not
+	pids() { sed -E 's/(si_pid=|kill\(|\) = )[0-9]+/\1N/g' "$1"; }
+	run setarch -R strace -i -e "$set" -o "$BATS_TEST_TMPDIR/st" sh -c "$s"
+	[ "$status" -eq 4 ]
+	grep -Eq '^\[[0-9a-f]{16}\] rt_sigreturn\(\{mask=\[\]\}\) += 0$' "$BATS_TEST_TMPDIR/st"
+	grep -Eq '^\[[0-9a-f]{16}\] --- SIGCHLD ' "$BATS_TEST_TMPDIR/st"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/st")" = "[????????????????] +++ exited with 4 +++" ]
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		run setarch -R "$TRACEKIT" trace --backend "$be" -i -e "$set" -o "$BATS_TEST_TMPDIR/tk" sh -c "$s"
+		[ "$status" -eq 4 ]
+		diff <(pids "$BATS_TEST_TMPDIR/st") <(pids "$BATS_TEST_TMPDIR/tk")
+	done
+}

@@ -210,6 +210,7 @@ int tk_systrace_open(struct tk_systrace **out, const struct tk_systrace_config *
 	s->rodata->all_tasks = cfg->all;
 	s->rodata->want_time = cfg->want_time;
 	s->rodata->want_comm = cfg->all || cfg->want_comm;
+	s->rodata->want_ip = cfg->want_ip;
 	s->rodata->status_filter = cfg->status;
 	s->rodata->use_cgroup = cfg->cgroup != NULL;
 	if (cfg->comm)

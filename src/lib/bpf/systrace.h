@@ -20,6 +20,7 @@ struct tk_systrace_config {
 	bool count;		/* -c: in-kernel totals, no records */
 	bool follow;		/* -f: children and threads of traced tasks */
 	bool want_time;		/* take timestamps (-T, -t, -r, --json); records carry 0 otherwise */
+	bool want_ip;		/* -i: user instruction pointers in signal and task-end records too */
 	bool want_comm;		/* fill in records' comm (always with all) */
 	bool no_signals;	/* no signal is shown (-e signal=none): no signal programs */
 	int status;		/* 0 every call, 1 successful only (-z), 2 failed only (-Z) */

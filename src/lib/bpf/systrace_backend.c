@@ -164,13 +164,14 @@ static int pending_add(struct bpfrun *b, const struct systrace_rec *rec, size_t 
 	return 0;
 }
 
-static void show_held_signals(struct bpfrun *b, int tid)
+/* ip: where the task returns to user space, the place the signals are shown at */
+static void show_held_signals(struct bpfrun *b, int tid, uint64_t ip)
 {
 	size_t i, j;
 
 	for (i = j = 0; i < b->nheld; i++) {
 		if (b->held[i].tid == tid)
-			tk_printer_signal(b->env->printer, tid, &b->held[i].si, b->held[i].ts + b->realtime_off,
+			tk_printer_signal(b->env->printer, tid, &b->held[i].si, ip, b->held[i].ts + b->realtime_off,
 					  b->held[i].ts);
 		else
 			b->held[j++] = b->held[i];
@@ -234,13 +235,14 @@ static void deliver_exit(struct bpfrun *b, const struct systrace_rec *enter, siz
 
 	tk_systrace_event(&sc, enter, exit, b->realtime_off);
 	sc.tid = (int)exit->tid;	/* not the entry's after an execve from a thread */
+	sc.ip = exit->ip;		/* a "<... resumed>" line shows where the call returns, as strace */
 	if (b->fds)
 		fds_before_line(b->fds, &mctx, &sc);
 	tk_printer_exit(b->env->printer, &sc, &mem);
 	if (b->fds)
 		tk_fdtable_after_line(b->fds, mctx.tgid, sc.nr, sc.args, sc.ret);
 	if (b->nheld)
-		show_held_signals(b, sc.tid);
+		show_held_signals(b, sc.tid, exit->ip ? exit->ip : TK_IP_UNKNOWN);
 }
 
 /* Deliver one whole syscall to the printer: entry then exit (exit NULL: it never returns). */
@@ -527,7 +529,8 @@ static int handle_record(struct bpfrun *b, const struct systrace_rec *rec, size_
 		}
 		know_task(b, (int)rec->tid);
 		rec_siginfo(rec, &si);
-		tk_printer_signal(b->env->printer, (int)rec->tid, &si, rec->ts + b->realtime_off, rec->ts);
+		tk_printer_signal(b->env->printer, (int)rec->tid, &si, rec->ip ? rec->ip : TK_IP_UNKNOWN,
+				  rec->ts + b->realtime_off, rec->ts);
 		return 0;
 	}
 	if (rec->type == SYSTRACE_REC_TASKEXIT) {
@@ -536,7 +539,8 @@ static int handle_record(struct bpfrun *b, const struct systrace_rec *rec, size_
 		/* ended by a fatal signal sent to it: shown as delivered, as ptrace reports it */
 		if (i >= 0)
 			tk_printer_signal(b->env->printer, (int)rec->tid, &b->sent[i].si,
-					  b->sent[i].ts + b->realtime_off, b->sent[i].ts);
+					  rec->ip ? rec->ip : TK_IP_UNKNOWN, b->sent[i].ts + b->realtime_off,
+					  b->sent[i].ts);
 		if (b->nsent)
 			sent_forget(b, (int)rec->tid, 0);
 		/* the old leader of an execve from another thread: superseded, not ended */
@@ -807,6 +811,7 @@ static int bpf_run(struct tk_trace_env *env)
 	cfg.count = o->summary == 1 && !o->npaths; /* -P decides per call in user space */
 	cfg.follow = o->follow > 0;
 	cfg.want_time = o->ts != TK_TS_NONE || o->relative || o->show_duration || o->json || o->summary;
+	cfg.want_ip = o->show_ip;
 	/* strace -c/-C count every call; -z/-Z choose lines only: no kernel filter then */
 	if (o->summary)
 		cfg.status = 0;

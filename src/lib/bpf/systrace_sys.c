@@ -176,6 +176,17 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 		if (selected && !selected(nr, ctx))
 			continue;
 		d->flags |= SYSTRACE_SYS_SELECTED;
+		if (nr == SYS_rt_sigreturn) {
+			/*
+			 * Its exit sees the registers it restored: the frame's mask is read at
+			 * entry, where the stack pointer is at the frame (and -i's place is the call)
+			 */
+			struct systrace_cap c = { .kind = SYSTRACE_CAP_STACK, .max = 8, .mul = TK_SIGFRAME_MASK_OFF };
+
+			d->flags |= SYSTRACE_SYS_ENTRY;
+			add_cap(d, &c, SYSTRACE_AT_ENTRY);
+			continue;
+		}
 		/* execve's memory is gone when it returns */
 		/* without split, the kernel half's cap_entry() reads entry captures of execve's kinds only */
 		if (at_entry || split)
@@ -314,7 +325,7 @@ void tk_systrace_event(struct tk_syscall *sc, const struct systrace_rec *enter, 
 	 * Every field stored one by one: a memset (a rep stos, twice per syscall) was the largest
 	 * single cost left in the reader. A field added to struct tk_syscall must be set here.
 	 */
-	_Static_assert(sizeof(struct tk_syscall) == 136, "struct tk_syscall changed: set its new fields here");
+	_Static_assert(sizeof(struct tk_syscall) == 144, "struct tk_syscall changed: set its new fields here");
 	sc->tid = (int)r->tid;
 	sc->nr = r->nr;
 	/* the entry's arguments when there is one: execve replaces the registers the exit reads */
@@ -323,7 +334,8 @@ void tk_systrace_event(struct tk_syscall *sc, const struct systrace_rec *enter, 
 	sc->ret = 0;
 	sc->ts_exit = 0;
 	sc->mono_exit = 0;
-	sc->sp = 0;
+	sc->sp = r->sp;
+	sc->ip = r->ip ? r->ip : TK_IP_UNKNOWN;
 	sc->stime_enter = 0;
 	sc->stime_exit = 0;
 	sc->has_stime = false;

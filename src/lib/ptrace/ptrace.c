@@ -282,6 +282,7 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 		k->sc.tid = k->tid;
 		k->sc.nr = nr;
 		k->sc.sp = info.stack_pointer;
+		k->sc.ip = info.instruction_pointer;
 		for (i = 0; i < 6; i++)
 			k->sc.args[i] = args[i];
 		now(&k->sc.ts_enter, &k->sc.mono_enter);
@@ -300,6 +301,7 @@ static void on_syscall_stop(struct ptracer *t, struct ptask *k)
 			return;
 		k->in_syscall = false;
 		k->sc.ret = info.exit.rval;
+		k->sc.ip = info.instruction_pointer; /* a "<... resumed>" line's (a new program's after execve) */
 		now(&k->sc.ts_exit, &k->sc.mono_exit);
 		k->sc.stime_exit = k->stime;
 		k->sc.has_stime = t->have_rusage;
@@ -414,9 +416,18 @@ static void handle(struct ptracer *t, int tid, int status, const struct rusage *
 		siginfo_t si;
 
 		if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0) {
+			uint64_t ip = TK_IP_UNKNOWN;
+
 			now(&real, &mono);
+			if (t->o->show_ip) {
+				errno = 0;
+				ip = (uint64_t)ptrace(PTRACE_PEEKUSER, tid,
+						      (void *)offsetof(struct user_regs_struct, rip), NULL);
+				if (errno)
+					ip = TK_IP_UNKNOWN;
+			}
 			if (!k->hide)
-				tk_printer_signal(t->env->printer, tid, &si, real, mono);
+				tk_printer_signal(t->env->printer, tid, &si, ip, real, mono);
 		}
 		resume(t, k, sig);
 	}

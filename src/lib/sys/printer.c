@@ -251,7 +251,8 @@ static void json_pid(struct tk_printer *p, struct json_writer *w, int tid)
 }
 
 /* "[pid  123] " / "123   " and the -t/-tt/-ttt/-r stamp */
-static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts, uint64_t mono)
+/* ip: -i's instruction pointer, TK_IP_UNKNOWN for lines of no place ("+++ exited"), as strace's "?" */
+static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts, uint64_t mono, uint64_t ip)
 {
 	const struct tk_trace_opts *o = p->o;
 	struct task *t;
@@ -320,6 +321,21 @@ static void leader(struct tk_printer *p, struct strbuf *sb, int tid, uint64_t ts
 		sb_add_decw(sb, t ? t->sc.nr : 0, 4, ' ');
 		sb_adds(sb, "] ");
 	}
+	if (o->show_ip) {
+		static const char hex[] = "0123456789abcdef";
+		char h[16];
+		int i;
+
+		if (ip == TK_IP_UNKNOWN) {
+			sb_adds(sb, "[????????????????] ");
+		} else {
+			for (i = 15; i >= 0; i--, ip >>= 4)
+				h[i] = hex[ip & 15];
+			sb_addc(sb, '[');
+			sb_add(sb, h, 16);
+			sb_adds(sb, "] ");
+		}
+	}
 }
 
 /* Another task's buffered entry half goes out as "<unfinished ...>" before tid prints. */
@@ -368,7 +384,7 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	if (p->o->json)
 		memset(t->spans, 0xff, sizeof(t->spans));
 	if (!p->o->json)
-		leader(p, &t->line, sc->tid, sc->ts_enter, sc->mono_enter);
+		leader(p, &t->line, sc->tid, sc->ts_enter, sc->mono_enter, sc->ip);
 	if (desc && desc->name[0]) {
 		sb_adds(&t->line, desc->name);
 	} else {
@@ -566,7 +582,7 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	interrupt_pending(p, sc->tid);
 	if (t->interrupted) {
 		sb_reset(&t->line);
-		leader(p, &t->line, sc->tid, sc->ts_exit, sc->mono_exit);
+		leader(p, &t->line, sc->tid, sc->ts_exit, sc->mono_exit, sc->ip);
 		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
 	}
 	if (desc) {
@@ -613,7 +629,8 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 		p->pending_tid = 0;
 }
 
-void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ts, uint64_t mono)
+void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ip, uint64_t ts,
+		       uint64_t mono)
 {
 	struct strbuf *sb = &p->out;
 	char buf[32];
@@ -641,7 +658,7 @@ void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint6
 		sb_addc(sb, '\n');
 		sb_release(&info);
 	} else {
-		leader(p, sb, tid, ts, mono);
+		leader(p, sb, tid, ts, mono, ip);
 		sb_addf(sb, "--- %s ", n ? n : "SIG???");
 		tk_fmt_siginfo(sb, si, p->o->fmt.xstyle);
 		sb_adds(sb, " ---\n");
@@ -670,7 +687,7 @@ static void close_unreturned(struct tk_printer *p, struct task *t, uint64_t ts, 
 	interrupt_pending(p, t->tid);
 	if (t->interrupted) {
 		sb_reset(&t->line);
-		leader(p, &t->line, t->tid, ts, mono);
+		leader(p, &t->line, t->tid, ts, mono, TK_IP_UNKNOWN);
 		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
 	}
 	/* arguments left to show at the exit it never made (not exit_group's: all shown at entry) */
@@ -718,7 +735,7 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 			json_obj_end(&w);
 			sb_addc(sb, '\n');
 		} else {
-			leader(p, sb, tid, ts, mono);
+			leader(p, sb, tid, ts, mono, TK_IP_UNKNOWN);
 			if (WIFEXITED(wstatus)) {
 				sb_addf(sb, "+++ exited with %d +++\n", WEXITSTATUS(wstatus));
 			} else {
@@ -773,7 +790,7 @@ void tk_printer_task_rename(struct tk_printer *p, int old_tid, int tid)
 	drop(p, old_tid);
 	if (lines_on(p) && p->o->quiet < 2) {
 		sb_reset(sb);
-		leader(p, sb, tid, t->sc.ts_enter, t->sc.mono_enter);
+		leader(p, sb, tid, t->sc.ts_enter, t->sc.mono_enter, TK_IP_UNKNOWN);
 		sb_addf(sb, "+++ superseded by execve in pid %d +++\n", old_tid);
 		emit(p, tid, sb_str(sb), sb->len);
 	}

@@ -26,6 +26,7 @@ struct tk_trace_opts {
 	bool relative;		     /* -r */
 	bool show_duration;	     /* -T */
 	bool show_nr;		     /* -n: "[ NR] " before each line (the task's last syscall for others) */
+	bool show_ip;		     /* -i: "[00007f...] " before each line, the user instruction pointer */
 	int summary;		     /* -c: 1 (table only); -C: 2 (lines and table) */
 	enum tk_summary_sort sortby; /* -S */
 	bool summary_wall;	     /* -w: -c sums wall time between entry and exit, not system time */
@@ -67,8 +68,9 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 void tk_printer_task_comm(struct tk_printer *p, int tid, const char *comm);
 /* Text written after the -c table (the eBPF backend's --hist histograms). */
 void tk_printer_summary_extra(struct tk_printer *p, const char *text);
-/* A signal delivered to tid (siginfo_t). */
-void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ts, uint64_t mono);
+/* A signal delivered to tid (siginfo_t), which is at ip in user space (TK_IP_UNKNOWN: not known). */
+void tk_printer_signal(struct tk_printer *p, int tid, const siginfo_t *si, uint64_t ip, uint64_t ts,
+		       uint64_t mono);
 /* tid ended: wait status as from waitpid. Prints "= ?" for a syscall it never returned from. */
 void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t ts, uint64_t mono);
 /* tid replaced old_tid by execve in a multithreaded process (the in-flight execve moves over). */

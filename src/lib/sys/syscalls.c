@@ -902,15 +902,13 @@ static void fmt_sendfile_offset(struct tk_dec *d, int i)
 		sb_addf(d->out, "[%" PRIu64 "]", (uint64_t)off);
 }
 
-/* rt_sigreturn({mask=[...]}): the mask the frame restores. x86_64's handler returned with `ret`,
- * popping the frame's pretcode, so the stack pointer is at its struct ucontext, whose uc_sigmask
- * follows uc_flags, uc_link, uc_stack and the 256-byte sigcontext. */
+/* rt_sigreturn({mask=[...]}): the mask the frame restores (see TK_SIGFRAME_MASK_OFF). */
 static void fmt_sigreturn(struct tk_dec *d, int i)
 {
 	uint64_t mask;
 
 	(void)i;
-	if (!d->sc->sp || d->mem->ops->read(d->mem->ctx, d->sc->tid, d->sc->sp + 8 + 8 + 24 + 256, &mask, 8)) {
+	if (!d->sc->sp || d->mem->ops->read(d->mem->ctx, d->sc->tid, d->sc->sp + TK_SIGFRAME_MASK_OFF, &mask, 8)) {
 		sb_adds(d->out, "{mask=?}");
 		return;
 	}

@@ -53,6 +53,14 @@ struct tk_mem {
 };
 
 /* ---- 3. events ----------------------------------------------------------------------------- */
+#define TK_IP_UNKNOWN UINT64_MAX /* -i prints "[????????????????]" */
+/*
+ * rt_sigreturn's mask: x86_64's handler returned with `ret`, popping the frame's pretcode, so the
+ * stack pointer is at its struct ucontext, whose uc_sigmask follows uc_flags, uc_link, uc_stack
+ * and the 256-byte sigcontext.
+ */
+#define TK_SIGFRAME_MASK_OFF (8 + 8 + 24 + 256)
+
 struct tk_syscall {
 	int tid;
 	long nr;
@@ -62,6 +70,7 @@ struct tk_syscall {
 	uint64_t ts_exit;  /* CLOCK_REALTIME, ns; 0 at entry */
 	uint64_t mono_enter, mono_exit; /* CLOCK_MONOTONIC, ns: -T, -r and -c durations */
 	uint64_t sp;	   /* user stack pointer at entry (rt_sigreturn's frame); 0 unknown */
+	uint64_t ip;	   /* -i: user instruction pointer after the syscall instruction; TK_IP_UNKNOWN */
 	/* system CPU time of the tracee at entry and exit, ns, when the backend knows it (ptrace: the
 	 * rusage wait4 returns); strace -c sums this difference unless -w asks for wall time */
 	uint64_t stime_enter, stime_exit;
