@@ -16,7 +16,12 @@ ONLY=${ONLY:-}
 TK="$B/tracekit"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The job runs on one CPU in every variant (the last one unless JOB_CPU=N, or JOB_CPU=any): on this
+# VM's two CPUs the same dd takes 0.50 s on one and 0.61 s on the other, so where the scheduler put
+# it moved the ratios by ~0.3x from run to run. The tracers themselves run where they like.
+JOB_CPU=${JOB_CPU:-$(($(nproc) - 1))}
 JOB=(dd if=/dev/zero of=/dev/null bs=1 count="$COUNT")
+[ "$JOB_CPU" = any ] || JOB=(taskset -c "$JOB_CPU" "${JOB[@]}")
 
 # wall µs and CPU ms (user+sys, the command and the children it waited for) of one run
 run() {
@@ -60,8 +65,8 @@ for round in $(seq "$N"); do
 done
 bare=$(echo ${T[bare]} | tr ' ' '\n' | med)
 bare_cpu=$(echo ${C[bare]} | tr ' ' '\n' | med)
-printf 'workload: dd if=/dev/zero of=/dev/null bs=1 count=%s, median of %s rounds; load before: %s\n' \
-	"$COUNT" "$N" "$load_before"
+printf 'workload: dd if=/dev/zero of=/dev/null bs=1 count=%s on CPU %s, median of %s rounds; load before: %s\n' \
+	"$COUNT" "$JOB_CPU" "$N" "$load_before"
 printf '%-36s %10s %8s %10s %8s\n' "" wall ratio "cpu(u+s)" ratio
 for n in "${names[@]}"; do
 	want "$n" || [ "$n" = bare ] || continue
