@@ -39,7 +39,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'C', "summary", NULL, "like -c, and print the lines too" },
 	{ 'S', "summary-sort-by", "SORT", "sort -c by time, calls, errors, name or nothing" },
 	{ 'w', "summary-wall-clock", NULL, "-c sums wall time in syscalls (default: system time)" },
-	{ 'y', "decode-fds", NULL, "show the path behind each file descriptor" },
+	{ 'y', "decode-fds", NULL, "show the path behind each file descriptor; -yy: sockets' addresses, devices' numbers" },
 	{ 'z', "successful-only", NULL, "show only syscalls that succeeded" },
 	{ 'Z', "failed-only", NULL, "show only syscalls that failed" },
 	{ 'q', "quiet", NULL, "no attach/detach notes; -qq: no exit lines either" },
@@ -322,7 +322,8 @@ int cmd_trace(int argc, char **argv)
 			o.summary_wall = true;
 			break;
 		case 'y':
-			o.fmt.fd_paths = true;
+			if (o.fmt.fd_paths < 2)
+				o.fmt.fd_paths++;
 			break;
 		case 'z':
 			zflags |= 1;

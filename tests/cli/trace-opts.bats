@@ -275,3 +275,52 @@ PY
 		diff <(pids "$BATS_TEST_TMPDIR/st") <(pids "$BATS_TEST_TMPDIR/tk")
 	done
 }
+
+@test "-yy: sockets as the kernel describes them, devices with their numbers; strace's text (both backends)" {
+	require_root
+	require_feature ptrace
+	local be d=$BATS_TEST_TMPDIR
+	cat > "$d/socks.py" <<'PY'
+import fcntl, os, socket, sys, time
+d = sys.argv[1]
+s = socket.socket(socket.AF_UNIX); s.bind(d + '/s.sock'); s.listen()
+c = socket.socket(socket.AF_UNIX); c.connect(d + '/s.sock'); a, _ = s.accept()
+t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()
+k = socket.socket(); k.connect(t.getsockname()); b, _ = t.accept()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0))
+socks = [s, c, a, t, k, b, u]
+if socket.has_ipv6 and os.path.exists('/proc/net/if_inet6'):
+    v = socket.socket(socket.AF_INET6); v.bind(('::1', 0)); v.listen()
+    w = socket.socket(socket.AF_INET6); w.connect(v.getsockname())
+    socks += [v, w]
+g = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); g.bind('\0tk-abstract-%d' % os.getpid())
+n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); n.bind((0, 0))
+socks += [g, n, socket.socket()] + list(socket.socketpair())
+fds = [x.fileno() for x in socks] + [os.open('/dev/null', os.O_RDONLY)]
+for fd in fds:
+    fcntl.fcntl(fd, fcntl.F_GETFD)
+time.sleep(0.2)  # the eBPF reader describes them while they are still there
+PY
+	# the inode numbers, ports and pids differ from run to run
+	lines() { grep -E '^fcntl\(([3-9]|[1-9][0-9])<' "$1" | sed -E 's/[0-9]{4,}/N/g'; }
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		rm -f "$d/s.sock"
+		"$TRACEKIT" trace --backend "$be" -yy -e trace=fcntl -o "$d/$be" python3 "$d/socks.py" "$d"
+		lines "$d/$be" > "$d/$be.n"
+		grep -Fq "<UNIX-STREAM:[N->N,\"$d/s.sock\"]>" "$d/$be.n"
+		grep -Eq '<TCP:\[127\.0\.0\.1:N->127\.0\.0\.1:N\]>' "$d/$be.n"
+		grep -Eq '<UDP:\[127\.0\.0\.1:N\]>' "$d/$be.n"
+		grep -Fq '<UNIX:[N,@"tk-abstract-N"]>' "$d/$be.n"
+		grep -Fq '<NETLINK:[ROUTE:N]>' "$d/$be.n"
+		grep -Fq '</dev/null<char 1:3>>, F_GETFD) = 0x1 (flags FD_CLOEXEC)' "$d/$be.n"
+	done
+	if command -v strace > /dev/null; then
+		rm -f "$d/s.sock"
+		strace -yy -e trace=fcntl -o "$d/st" python3 "$d/socks.py" "$d"
+		lines "$d/st" > "$d/st.n"
+		[ "$(wc -l < "$d/st.n")" -ge 14 ]
+		diff "$d/st.n" "$d/ptrace.n"
+		! feature_ok bpf || diff "$d/st.n" "$d/bpf.n"
+	fi
+}

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&sc.ret, hdr + 2 + 48, 8);
 	opt.strsize = hdr[sizeof(hdr) - 2];
 	opt.verbose = hdr[sizeof(hdr) - 1] & 1;
-	opt.fd_paths = hdr[sizeof(hdr) - 1] & 2;
+	opt.fd_paths = (hdr[sizeof(hdr) - 1] & 2) != 0;	/* -y; -yy would ask the kernel about sockets */
 	opt.xstyle = (enum tk_xlat_style)((hdr[sizeof(hdr) - 1] >> 2) % 3);
 	opt.hex = (unsigned char)((hdr[sizeof(hdr) - 1] >> 4) % 3);	/* -x, -xx */
 	blob = data + sizeof(hdr);

@@ -64,6 +64,8 @@ int main(int argc, char **argv)
 	expect(num(r), "dup3(%d, 20, O_CLOEXEC)", fd);
 	r = syscall(SYS_fcntl, 20, F_GETFD);
 	expect("0x1 (flags FD_CLOEXEC)", "fcntl(20, F_GETFD)");
+	r = syscall(SYS_fcntl, fd, F_GETFD);
+	expect("0", "fcntl(%d, F_GETFD)", fd);	/* no flags: a bare 0 */
 	r = syscall(SYS_fcntl, fd2, F_SETFD, FD_CLOEXEC);
 	expect(num(r), "fcntl(%d, F_SETFD, FD_CLOEXEC)", fd2);
 	r = syscall(SYS_fcntl, fd2, F_SETFL, O_NONBLOCK);

@@ -8,7 +8,12 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
+#include "lib/sys/sockdiag.h"
 #include "lib/sys/sysdesc.h"
 
 /* strace's named escapes; other unprintables are octal */
@@ -143,20 +148,65 @@ int tk_mem_proc_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
 	return (int)n;
 }
 
+/*
+ * -yy on a socket: what the kernel says it is ("TCP:[127.0.0.1:80->127.0.0.1:41234]"). Its
+ * protocol comes from the descriptor in /proc when that is still this socket (the eBPF reader
+ * names descriptors after the fact); without one every kind is asked. Neither knowing it: strace's
+ * "PROTO:[inode]", or the plain "socket:[inode]".
+ */
+static bool fmt_socket(struct tk_dec *d, int fd, const char *path)
+{
+	char link[64], now[64], proto[32];
+	unsigned long ino;
+	char *end;
+	ssize_t n;
+	bool have_proto = false;
+
+	ino = strtoul(path + 8, &end, 10);
+	if (end == path + 8 || strcmp(end, "]"))
+		return false;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", d->sc->tid, fd);
+	n = readlink(link, now, sizeof(now) - 1);
+	if (n > 0 && (now[n] = 0, !strcmp(now, path))) {
+		n = getxattr(link, "system.sockprotoname", proto, sizeof(proto) - 1);
+		if (n > 0) {
+			proto[n] = 0;
+			have_proto = true;
+		}
+	}
+	sb_addc(d->out, '<');
+	if (tk_sockdiag_describe(d->out, ino, have_proto ? proto : NULL)) {
+		if (have_proto)
+			sb_addf(d->out, "%s:[%lu]", proto, ino);
+		else
+			sb_adds(d->out, path);
+	}
+	sb_addc(d->out, '>');
+	return true;
+}
+
 /* -y: "<path>" after a descriptor (or AT_FDCWD, -100: the working directory), as strace */
 static void fmt_fd_path(struct tk_dec *d, int fd)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int n;
 
 	if (!d->opt->fd_paths || (fd < 0 && fd != -100) || !d->mem->ops->fd_path)
 		return;
-	n = d->mem->ops->fd_path(d->mem->ctx, d->sc->tid, fd, path, sizeof(path));
-	if (n > 0) {
-		sb_addc(d->out, '<');
-		sb_add(d->out, path, (size_t)n);
-		sb_addc(d->out, '>');
-	}
+	n = d->mem->ops->fd_path(d->mem->ctx, d->sc->tid, fd, path, sizeof(path) - 1);
+	if (n <= 0)
+		return;
+	path[n] = 0;
+	if (d->opt->fd_paths > 1 && !strncmp(path, "socket:[", 8) && fmt_socket(d, fd, path))
+		return;
+	sb_addc(d->out, '<');
+	sb_add(d->out, path, (size_t)n);
+	/* -yy: a device shows its numbers, "</dev/null<char 1:3>>" */
+	if (d->opt->fd_paths > 1 && path[0] == '/' && !stat(path, &st) && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		sb_addf(d->out, "<%s %u:%u>", S_ISCHR(st.st_mode) ? "char" : "block", major(st.st_rdev),
+			minor(st.st_rdev));
+	sb_addc(d->out, '>');
 }
 
 void tk_fmt_fd(struct tk_dec *d, int64_t fd)

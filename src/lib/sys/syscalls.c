@@ -570,6 +570,10 @@ static void fcntl_ret(struct tk_dec *d)
 
 	switch ((int)d->sc->args[1]) {
 	case F_GETFD:
+		if (!r) {	/* no flag set: strace shows the bare 0 */
+			sb_adds(d->out, "0");
+			return;
+		}
 		sb_addf(d->out, "%#" PRIx64 " (flags ", r);
 		tk_xlat_flags(d->out, &tk_xlat_fd_flags, (uint64_t)r, TK_XLAT_ABBREV);
 		sb_addc(d->out, ')');

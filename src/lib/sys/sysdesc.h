@@ -223,7 +223,7 @@ bool tk_sys_erestart(int64_t ret);
 /* Formatting settings (strace's -s, -y, -X, -v). */
 struct tk_fmt_opts {
 	unsigned strsize;	    /* -s: bytes of strings and buffers shown (32) */
-	bool fd_paths;		    /* -y */
+	unsigned char fd_paths;	    /* -y: 1; -yy: 2, sockets and devices described */
 	bool verbose;		    /* -v: unabbreviated structs, argv, envp */
 	enum tk_xlat_style xstyle;  /* -X */
 	unsigned char hex;	    /* -x: strings holding non-printables in \xNN; -xx: every string */
