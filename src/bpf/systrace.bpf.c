@@ -662,6 +662,10 @@ static __always_inline void emit(struct systrace_raw_args *ctx, struct systrace_
 		else
 			off = cap_one(s, off, &desc->caps[i]);
 	}
+	if (type == SYSTRACE_REC_ENTER && off == sizeof(*r) && (desc->flags & SYSTRACE_SYS_ENTRY_CAPS)) {
+		s->busy = 0;	/* recv()'s NULL address and length: the exit record says it all */
+		return;
+	}
 	size = off > SYSTRACE_REC_MAX ? SYSTRACE_REC_MAX : off;
 	/* a bound the verifier sees on the very register passed on (clang tests a copy otherwise) */
 	asm volatile("%0 &= 0x7fff" : "+r"(size));

@@ -76,6 +76,7 @@ enum systrace_sys_flags {
 	SYSTRACE_SYS_ENTRY = 2,		/* emit an entry record (entry captures, or it never returns) */
 	SYSTRACE_SYS_NORETURN = 4,	/* exit/exit_group: the entry record is all there is */
 	SYSTRACE_SYS_ANY_STATUS = 8,	/* exit reported whatever -z/-Z say: -y replays what it did */
+	SYSTRACE_SYS_ENTRY_CAPS = 16,	/* its entry record is there for its captures: none taken, none sent */
 };
 
 struct systrace_sysdesc {

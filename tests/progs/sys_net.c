@@ -11,7 +11,7 @@
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sin, got;
-	struct sockaddr_un sun;
+	struct sockaddr_un sun, peer;
 	socklen_t len;
 	int ls, cs, as, one = 1, sv[2], val;
 	char buf[32];
@@ -57,6 +57,16 @@ int main(int argc, char **argv)
 	expect(num(r), "shutdown(%d, SHUT_WR)", cs);
 	r = syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM, 0, sv);
 	expect(num(r), "socketpair(AF_UNIX, SOCK_DGRAM, 0, [%d, %d])", sv[0], sv[1]);
+	/* the length is an input and an output: "[in => out]" when the kernel changed it */
+	len = sizeof(peer);
+	r = syscall(SYS_getsockname, sv[0], &peer, &len);
+	expect(num(r), "getsockname(%d, {sa_family=AF_UNIX}, [110 => 2])", sv[0]);
+	len = sizeof(peer);
+	r = syscall(SYS_getpeername, sv[1], &peer, &len);
+	expect(num(r), "getpeername(%d, {sa_family=AF_UNIX}, [110 => 2])", sv[1]);
+	len = sizeof(got);
+	r = syscall(SYS_recvfrom, sv[1], buf, sizeof(buf), MSG_DONTWAIT, &got, &len);
+	expect(err_ret("EAGAIN"), "recvfrom(%d, %p, 32, MSG_DONTWAIT, %p, [16])", sv[1], (void *)buf, (void *)&got);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, "/nonexistent/sock");

@@ -134,8 +134,10 @@ static bool plan_arg(long nr, const struct tk_argdesc *a, int i, unsigned strsiz
  * and ppoll (the time left). Read at exit they would show the results as the arguments; they are
  * read at entry too (an entry record for each call), as ptrace shows them.
  */
-static bool overwritten_input(long nr, int i)
+static bool overwritten_input(long nr, const struct tk_sysdesc *sd, int i)
 {
+	if (sd->args[i].peek)	/* the decoder shows "in => out" */
+		return true;
 	switch (nr) {
 	case SYS_select:
 	case SYS_pselect6:
@@ -209,10 +211,11 @@ void tk_systrace_plan(struct systrace_sysdesc *desc, bool (*selected)(long nr, v
 		for (i = 0; !at_entry && i < sd->nargs && i < 6; i++) {
 			struct systrace_cap c;
 
-			if ((overwritten_input(nr, i) || (split && sd->args[i].when == TK_AT_ENTRY)) &&
+			if ((overwritten_input(nr, sd, i) || (split && sd->args[i].when == TK_AT_ENTRY)) &&
 			    plan_arg(nr, &sd->args[i], i, strsize, &c)) {
 				add_cap(d, &c, SYSTRACE_AT_ENTRY);
-				d->flags |= SYSTRACE_SYS_ENTRY;
+				/* split: every call has its entry record; else only when it captured */
+				d->flags |= SYSTRACE_SYS_ENTRY | (split ? 0 : SYSTRACE_SYS_ENTRY_CAPS);
 			}
 		}
 	}

@@ -686,6 +686,9 @@ static void fmt_arg(struct tk_dec *d, int i)
 		break;
 	case TK_ARG_SOCKADDR:
 		len = len_value(d, a, &ok);
+		/* a socklen_t passed by value: the register's upper half is whatever the caller left */
+		if (!a->len_ptr && a->len_arg >= 0)
+			len = (int32_t)len;
 		if (!ok)
 			tk_fmt_ptr(sb, v);
 		else

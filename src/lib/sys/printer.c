@@ -24,6 +24,8 @@ struct task {
 	char comm[16];	  /* -a */
 	struct strbuf line;
 	long spans[12]; /* each argument's text in line, for --json */
+	uint64_t peek[6]; /* the in-flight call's entry-time inputs (tk_argdesc.peek) */
+	unsigned peek_ok;
 };
 
 struct tk_printer {
@@ -367,6 +369,7 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	const struct tk_sysdesc *desc;
 	struct tk_dec d;
 	char nbuf[32];
+	int i;
 
 	if (!t)
 		return;
@@ -379,6 +382,16 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	if (!t->shown || !events_on(p))
 		return;
 	desc = tk_sysdesc_get(sc->nr);
+	t->peek_ok = 0;
+	for (i = 0; desc && i < desc->nargs && i < 6; i++) {
+		uint64_t v = 0;
+
+		if (desc->args[i].peek && desc->args[i].peek <= 8 && sc->args[i] &&
+		    !mem->ops->read(mem->ctx, sc->tid, sc->args[i], &v, desc->args[i].peek)) {
+			t->peek[i] = v;
+			t->peek_ok |= 1u << i;
+		}
+	}
 	interrupt_pending(p, sc->tid);
 	sb_reset(&t->line);
 	if (p->o->json)
@@ -587,7 +600,8 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	}
 	if (desc) {
 		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
-				     .exiting = true, .failed = failed, .spans = p->o->json ? t->spans : NULL };
+				     .exiting = true, .failed = failed, .spans = p->o->json ? t->spans : NULL,
+				     .peek = t->peek, .peek_ok = t->peek_ok };
 		tk_sys_format_args(&d, &t->next_arg);
 	}
 	if (p->o->json) {

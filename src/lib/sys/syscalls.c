@@ -374,7 +374,7 @@ static void fmt_getsockopt_val(struct tk_dec *d, int i)
 }
 
 /* accept's / getsockname's socklen_t *: [16], or [128 => 16] when the kernel changed it. strace
- * remembers the input length from entry; the declaration asks for it at entry (size 4). */
+ * remembers the input length from entry; the declaration asks for it at entry too (peek). */
 static void fmt_socklen_out(struct tk_dec *d, int i)
 {
 	int32_t v;
@@ -387,7 +387,10 @@ static void fmt_socklen_out(struct tk_dec *d, int i)
 		tk_fmt_ptr(d->out, d->sc->args[i]);
 		return;
 	}
-	sb_addf(d->out, "[%d]", v);
+	if (!d->failed && d->peek && (d->peek_ok >> i & 1) && (int32_t)d->peek[i] != v)
+		sb_addf(d->out, "[%d => %d]", (int32_t)d->peek[i], v);
+	else
+		sb_addf(d->out, "[%d]", v);
 }
 
 static void fmt_getdents(struct tk_dec *d, int i)
@@ -940,7 +943,7 @@ static void fmt_clock_id(struct tk_dec *d, int i)
 }
 
 #define ST_OUT_ST ST_OUT(STAT, 144)
-#define SOCKLEN_OUT CUSTOM_OUT(fmt_socklen_out, 4)
+#define SOCKLEN_OUT A_(CUSTOM, .when = TK_AT_EXIT, .fmt = fmt_socklen_out, .size = 4, .peek = 4)
 #define CLOCKID CUSTOM(fmt_clock_id, 0)
 
 static const struct tk_sysdesc table[TK_SYS_NR_MAX + 1] = {

@@ -161,6 +161,11 @@ struct tk_argdesc {
 	 */
 	uint8_t on_restart;
 	uint16_t size;	 /* bytes a STRUCT / CUSTOM argument may read (capture size) */
+	/*
+	 * TK_AT_EXIT memory that is an input too: this many bytes (<= 8) are read at entry as well,
+	 * for the decoder's "in => out" (tk_dec.peek): socklen_t's "[128 => 16]"
+	 */
+	uint8_t peek;
 	const struct tk_xlat *xlat; /* FLAGS / XVAL table */
 	tk_argfmt_fn *fmt;	    /* CUSTOM formatter */
 	/* NULL, or says whether the argument appears at all (open's mode only with O_CREAT) */
@@ -240,6 +245,9 @@ struct tk_dec {
 	/* optional: where each argument's text starts and ends in out ([2*i], [2*i+1]; -1 = not shown) */
 	long *spans;
 	bool failed;	/* the call failed: exit-time memory is not shown, the address is */
+	/* the entry-time values of the arguments with a peek (bit i of peek_ok: peek[i] is read) */
+	const uint64_t *peek;
+	unsigned peek_ok;
 };
 
 /*
