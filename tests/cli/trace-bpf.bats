@@ -307,3 +307,15 @@ prog_ids_of() {
 	[ -n "$(total "$BATS_TEST_TMPDIR/bpf.c")" ]
 	[ "$(total "$BATS_TEST_TMPDIR/bpf.c")" = "$(total "$BATS_TEST_TMPDIR/ptrace.c")" ]
 }
+
+@test "trace-bpf: -y does not name a descriptor the trace saw closed, though it is open again when the line prints" {
+	require_feature ptrace
+	local be s='exec 7</etc/hostname; exec 7<&-; : <&7; exec 7</etc/passwd; sleep 0.1'
+	for be in bpf ptrace; do
+		run tk trace --backend "$be" -y -e trace=dup2 -e signal=none -o "$BATS_TEST_TMPDIR/$be" bash -c "$s"
+		grep -Eq '^dup2\([0-9]+</etc/passwd>, 7\) ' "$BATS_TEST_TMPDIR/$be"
+	done
+	# the failed dup2 of the closed 7: no path, where /proc would already say /etc/passwd
+	grep -Fq 'dup2(7, 0' "$BATS_TEST_TMPDIR/bpf"
+	diff "$BATS_TEST_TMPDIR/ptrace" "$BATS_TEST_TMPDIR/bpf"
+}

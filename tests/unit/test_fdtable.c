@@ -21,11 +21,18 @@
 
 static char dir[PATH_MAX];
 
+/* want: the path; NULL, not known; CLOSED, seen closed (not to be asked of /proc) */
+#define CLOSED ((const char *)1)
+
 static void assert_path(struct tk_fdtable *t, int tgid, int fd, const char *want)
 {
 	char buf[PATH_MAX];
 	int n = tk_fdtable_path(t, tgid, fd, buf, sizeof(buf) - 1);
 
+	if (want == CLOSED) {
+		assert_int_equal(n, -EBADF);
+		return;
+	}
 	if (!want) {
 		assert_int_equal(n, -ENOENT);
 		return;
@@ -96,6 +103,51 @@ static void follows_opens_dups_closes_and_cwd(void **state)
 	assert_path(t, 10, 4, NULL);
 	call(t, SYS_close_range, 0, ~0u, 0, 0, NULL);
 	assert_path(t, 10, 5, NULL);
+	tk_fdtable_free(t);
+}
+
+/* one successful call of tgid (a seeded one) */
+static void call_in(struct tk_fdtable *t, int tgid, long nr, uint64_t a0, uint64_t a1, int64_t ret, const char *path)
+{
+	uint64_t args[6] = { a0, a1 };
+
+	tk_fdtable_before_line(t, tgid, nr, args, ret, path);
+	tk_fdtable_after_line(t, tgid, nr, args, ret);
+}
+
+/*
+ * A command seeded before its exec: the table holds all it has open, so a descriptor it does not
+ * hold is closed (not asked of /proc) until a call the table does not follow may have opened it.
+ */
+static void knows_what_a_seeded_command_closed(void **state)
+{
+	struct tk_fdtable *t = tk_fdtable_new();
+	int me = (int)getpid();
+	char file[PATH_MAX + 8];
+
+	(void)state;
+	assert_non_null(t);
+	snprintf(file, sizeof(file), "%s/f", dir);
+	tk_fdtable_seed(t, me, true);
+	assert_path(t, me, 900, CLOSED);	/* never opened */
+	call_in(t, me, SYS_openat, (uint64_t)TK_FD_CWD, 0, 900, file);
+	assert_path(t, me, 900, file);
+	call_in(t, me, SYS_close, 900, 0, 0, NULL);
+	assert_path(t, me, 900, CLOSED);
+	/* a socket the kernel half did not name: open, left to /proc */
+	call_in(t, me, SYS_socket, 1, 1, 900, NULL);
+	assert_path(t, me, 900, NULL);
+	assert_path(t, me, 901, CLOSED);
+	/* its child knows the same */
+	call_in(t, me, SYS_clone, 0, 0, 4000000, NULL);
+	assert_path(t, 4000000, 900, NULL);
+	assert_path(t, 4000000, 901, CLOSED);
+	/* a pair whose numbers were not read, descriptors passed over a socket: any may be open */
+	tk_fdtable_made(t, 4000000, SYS_pipe2, (uint64_t[6]){ 0 }, -1, 0);
+	assert_path(t, 4000000, 901, NULL);
+	assert_path(t, me, 901, CLOSED);
+	call_in(t, me, SYS_recvmsg, 900, 0, 1, NULL);
+	assert_path(t, me, 901, NULL);
 	tk_fdtable_free(t);
 }
 
@@ -184,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(follows_opens_dups_closes_and_cwd),
 		cmocka_unit_test(names_pipes_sockets_and_anon_inodes),
+		cmocka_unit_test(knows_what_a_seeded_command_closed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

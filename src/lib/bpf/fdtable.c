@@ -16,6 +16,7 @@
 struct fd_ent {
 	char *path;
 	bool cloexec;
+	bool unnamed;	/* open, by a call this table does not name (/proc knows) */
 };
 
 struct proc_fds {
@@ -23,6 +24,12 @@ struct proc_fds {
 	char *cwd;
 	struct fd_ent *fd;
 	int nfd;		/* slots in fd[] */
+	/*
+	 * Every open descriptor is in fd[] (the command seeded before its exec, its children): one
+	 * that is not was closed, and is not asked of /proc, where by the time its line is printed
+	 * another file may have the number.
+	 */
+	bool complete;
 };
 
 struct tk_fdtable {
@@ -113,6 +120,7 @@ static void fd_set_path(struct proc_fds *p, int fd, char *path, bool cloexec)
 	free(p->fd[fd].path);
 	p->fd[fd].path = path;
 	p->fd[fd].cloexec = cloexec;
+	p->fd[fd].unnamed = !path;
 }
 
 static void fd_forget(struct proc_fds *p, int fd)
@@ -120,7 +128,19 @@ static void fd_forget(struct proc_fds *p, int fd)
 	if (fd >= 0 && fd < p->nfd) {
 		free(p->fd[fd].path);
 		p->fd[fd].path = NULL;
+		p->fd[fd].unnamed = false;
 	}
+}
+
+/* fd is open, by a call that names it some other way or not at all (-1: any may be) */
+static void fd_opened_unnamed(struct proc_fds *p, int fd)
+{
+	if (fd < 0)
+		p->complete = false;
+	else if (fd < p->nfd && p->fd[fd].path)
+		return;		/* named already (tk_fdtable_made came first) */
+	else
+		fd_set_path(p, fd, NULL, false);
 }
 
 static const char *fd_path_of(const struct proc_fds *p, int fd)
@@ -136,6 +156,8 @@ int tk_fdtable_path(const struct tk_fdtable *t, int tgid, int fd, char *buf, siz
 	const char *path = p ? fd_path_of(p, fd) : NULL;
 	size_t n;
 
+	if (!path && p && p->complete && fd >= 0 && !(fd < p->nfd && p->fd[fd].unnamed))
+		return -EBADF;
 	if (!path || !size)
 		return -ENOENT;
 	n = strlen(path);
@@ -202,6 +224,8 @@ void tk_fdtable_seed(struct tk_fdtable *t, int tgid, bool skip_cloexec)
 		fd_set_path(p, (int)fd, read_link(link), false);
 	}
 	closedir(d);
+	/* a command held before its exec runs nothing else: what it has now is all it has */
+	p->complete = skip_cloexec;
 }
 
 /* An absolute path for `path` relative to dirfd (TK_FD_CWD: the working directory), or NULL. */
@@ -315,8 +339,9 @@ static void clone_fds(struct tk_fdtable *t, struct proc_fds *p, int tgid, int64_
 		return;
 	c->cwd = p->cwd ? strdup(p->cwd) : NULL;
 	for (i = 0; i < p->nfd; i++)
-		if (p->fd[i].path)
-			fd_set_path(c, i, strdup(p->fd[i].path), p->fd[i].cloexec);
+		if (p->fd[i].path || p->fd[i].unnamed)
+			fd_set_path(c, i, p->fd[i].path ? strdup(p->fd[i].path) : NULL, p->fd[i].cloexec);
+	c->complete = p->complete;
 }
 
 void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int64_t ret,
@@ -396,7 +421,10 @@ void tk_fdtable_before_line(struct tk_fdtable *t, int tgid, long nr, const uint6
 	case SYS_socketpair:
 	case SYS_accept:
 	case SYS_accept4:
-		break;	/* named by tk_fdtable_made(), when the kernel half read their inodes */
+		/* named by tk_fdtable_made() (a pair's numbers are in memory: only it knows them) */
+		if (nr == SYS_socket || nr == SYS_accept || nr == SYS_accept4)
+			fd_opened_unnamed(p, (int)ret);
+		break;
 	case SYS_clone:
 	case SYS_clone3:
 	case SYS_fork:
@@ -422,8 +450,12 @@ void tk_fdtable_made(struct tk_fdtable *t, int tgid, long nr, const uint64_t *ar
 	char *name = NULL;
 	bool cloexec = false;
 
-	if (fd < 0 || !(p = proc_get(t, tgid)))
+	if (!(p = proc_get(t, tgid)))
 		return;
+	if (fd < 0) {
+		fd_opened_unnamed(p, -1);
+		return;
+	}
 	/* O_CLOEXEC and SOCK_CLOEXEC are one bit */
 	switch (nr) {
 	case SYS_pipe2:
@@ -448,8 +480,32 @@ void tk_fdtable_after_line(struct tk_fdtable *t, int tgid, long nr, const uint64
 	struct proc_fds *p;
 	uint64_t fd, last;
 
-	if (!succeeded(ret) || (nr != SYS_close && nr != SYS_close_range))
+	if (!succeeded(ret))
 		return;
+	switch (nr) {
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+	case SYS_bpf:
+	case SYS_open_by_handle_at:
+	case SYS_open_tree:
+	case SYS_fsopen:
+	case SYS_fsmount:
+	case SYS_fspick:
+	case SYS_pidfd_getfd:
+	case SYS_landlock_create_ruleset:
+	case SYS_memfd_secret:
+	case SYS_seccomp:
+		/* descriptors this table does not follow (SCM_RIGHTS, bpf objects, mounts): any
+		 * number may be open again, asked of /proc */
+		if ((p = proc_find(t, tgid)))
+			fd_opened_unnamed(p, -1);
+		return;
+	case SYS_close:
+	case SYS_close_range:
+		break;
+	default:
+		return;
+	}
 	p = proc_find(t, tgid);
 	if (!p)
 		return;

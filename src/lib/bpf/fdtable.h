@@ -31,7 +31,10 @@ void tk_fdtable_free(struct tk_fdtable *t);
  * (skip_cloexec: those an exec will close, for a command held before its exec).
  */
 void tk_fdtable_seed(struct tk_fdtable *t, int tgid, bool skip_cloexec);
-/* The path of fd (or TK_FD_CWD) in tgid: its length, or -ENOENT when the table does not know. */
+/*
+ * The path of fd (or TK_FD_CWD) in tgid: its length, -EBADF when the trace saw it closed (and not
+ * opened again), or -ENOENT when the table does not know.
+ */
 int tk_fdtable_path(const struct tk_fdtable *t, int tgid, int fd, char *buf, size_t size);
 
 /*
@@ -45,7 +48,8 @@ void tk_fdtable_after_line(struct tk_fdtable *t, int tgid, long nr, const uint64
 /*
  * A pipe's or socket's descriptor fd that call nr (pipe, pipe2, socket, socketpair, accept,
  * accept4; its args) made, with its inode number as the kernel half read it (0: unknown, left to
- * /proc): "pipe:[INO]" or "socket:[INO]", as /proc names them. Call it before the line too.
+ * /proc): "pipe:[INO]" or "socket:[INO]", as /proc names them. Call it before the line too. fd -1:
+ * the call made descriptors whose numbers are not known.
  */
 void tk_fdtable_made(struct tk_fdtable *t, int tgid, long nr, const uint64_t *args, int fd, uint64_t ino);
 /* Whether syscall nr changes the table: with -y they are reported even when -e trace= hides them. */

@@ -208,6 +208,10 @@ static void fds_before_line(struct tk_fdtable *fds, struct tk_systrace_mem *m, c
 
 		for (i = 0; made && i < n; i++)
 			tk_fdtable_made(fds, m->tgid, sc->nr, sc->args, made[i].fd, made[i].ino);
+		/* a pair made without its numbers read (no offsets, a fault): any may be open now */
+		if (!made && sc->ret == 0 &&
+		    (sc->nr == SYS_pipe || sc->nr == SYS_pipe2 || sc->nr == SYS_socketpair))
+			tk_fdtable_made(fds, m->tgid, sc->nr, sc->args, -1, 0);
 	}
 }
 

@@ -308,7 +308,7 @@ static int mem_fd_path(void *ctx, int tid, int fd, char *buf, size_t size)
 	const struct tk_systrace_mem *m = ctx;
 	int n = m->fds ? tk_fdtable_path(m->fds, m->tgid, fd, buf, size) : -ENOENT;
 
-	return n >= 0 ? n : tk_mem_proc_fd_path(ctx, tid, fd, buf, size);
+	return n >= 0 || n == -EBADF ? n : tk_mem_proc_fd_path(ctx, tid, fd, buf, size);
 }
 
 const struct tk_mem_ops tk_systrace_mem_ops = {
