@@ -325,3 +325,38 @@ PY
 		! feature_ok bpf || diff "$d/st.n" "$d/bpf.n"
 	fi
 }
+
+@test "-e raw= and -e abbrev=: undecoded hex for some calls, unabbreviated structs for others; strace's text" {
+	require_feature ptrace
+	local be f=$BATS_TEST_TMPDIR/f q
+	printf 'hello\n' > "$f"
+	# addresses differ from run to run; everything else must not
+	addr() { sed -E 's/0x[0-9a-f]{8,}/ADDR/g' "$1"; }
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		tk trace --backend "$be" -e raw=openat,read -e trace=openat,read,close -o "$BATS_TEST_TMPDIR/r-$be" -- cat "$f" > /dev/null
+		grep -Eq '^read\(0x[0-9a-f]+, 0x[0-9a-f]+, 0x20000\) += 0x6$' "$BATS_TEST_TMPDIR/r-$be"
+		grep -Eq '^openat\(0xffffff9c, 0x[0-9a-f]+, 0, 0\) += 0x[0-9a-f]+$' "$BATS_TEST_TMPDIR/r-$be"
+		grep -Eq '^close\([0-9]+\) ' "$BATS_TEST_TMPDIR/r-$be"	# not in the raw set: decoded
+		# abbrev=none is -v for every call; abbrev=SET leaves the others abbreviated
+		tk trace --backend "$be" -e abbrev=none -e trace=newfstatat,fstat -o "$BATS_TEST_TMPDIR/a-$be" -- cat "$f" > /dev/null
+		tk trace --backend "$be" -v -e trace=newfstatat,fstat -o "$BATS_TEST_TMPDIR/v-$be" -- cat "$f" > /dev/null
+		grep -q 'st_mtime=' "$BATS_TEST_TMPDIR/a-$be"
+		diff <(sed -E 's/st_atime[^,]*,//g; s/st_atime_nsec=[0-9]+, //g' "$BATS_TEST_TMPDIR/v-$be") \
+			<(sed -E 's/st_atime[^,]*,//g; s/st_atime_nsec=[0-9]+, //g' "$BATS_TEST_TMPDIR/a-$be")
+		tk trace --backend "$be" -e a=execve -e trace=newfstatat,fstat -o "$BATS_TEST_TMPDIR/a2-$be" -- cat "$f" > /dev/null
+		! grep -q 'st_mtime=' "$BATS_TEST_TMPDIR/a2-$be"
+	done
+	run tk trace -e raw=nosuchcall -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown syscall 'nosuchcall'"* ]]
+	if command -v strace > /dev/null; then
+		strace -e raw=openat,read -e trace=openat,read,close -o "$BATS_TEST_TMPDIR/r-st" -- cat "$f" > /dev/null
+		diff <(addr "$BATS_TEST_TMPDIR/r-st") <(addr "$BATS_TEST_TMPDIR/r-ptrace")
+		! feature_ok bpf || diff <(addr "$BATS_TEST_TMPDIR/r-st") <(addr "$BATS_TEST_TMPDIR/r-bpf")
+		# -v's stat as strace prints it (a whole second's time without a fraction)
+		strace -e abbrev=none -e trace=newfstatat,fstat -o "$BATS_TEST_TMPDIR/a-st" -- cat "$f" > /dev/null
+		diff <(sed -E 's/st_atime[^,]*,//g; s/st_atime_nsec=[0-9]+, //g' "$BATS_TEST_TMPDIR/a-st") \
+			<(sed -E 's/st_atime[^,]*,//g; s/st_atime_nsec=[0-9]+, //g' "$BATS_TEST_TMPDIR/a-ptrace")
+	fi
+}

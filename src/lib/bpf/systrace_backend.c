@@ -816,6 +816,19 @@ static int bpf_run(struct tk_trace_env *env)
 	cfg.follow = o->follow > 0;
 	cfg.want_time = o->ts != TK_TS_NONE || o->relative || o->show_duration || o->json || o->summary;
 	cfg.want_ip = o->show_ip;
+	/* -v (or -e abbrev= without execve): the environment's strings too, not only their count */
+	for (i = 0; i < SYSTRACE_NR_MAX; i++) {
+		int k;
+
+		if ((i != SYS_execve && i != SYS_execveat) ||
+		    (!o->fmt.verbose && tk_sysset_has(&o->filter.abbrev, i)))
+			continue;
+		for (k = 0; k < desc[i].ncaps; k++)
+			if (desc[i].caps[k].kind == SYSTRACE_CAP_PTRV) {
+				desc[i].caps[k].kind = SYSTRACE_CAP_STRV;
+				desc[i].caps[k].max = (__u16)(o->fmt.strsize + 2 > 4096 ? 4096 : o->fmt.strsize + 2);
+			}
+	}
 	/* strace -c/-C count every call; -z/-Z choose lines only: no kernel filter then */
 	if (o->summary)
 		cfg.status = 0;

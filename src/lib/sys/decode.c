@@ -366,6 +366,10 @@ void tk_sys_format_ret(struct tk_dec *d)
 		}
 		return;
 	}
+	if (d->raw) {
+		sb_add_hex(d->out, (uint64_t)r);
+		return;
+	}
 	if (d->desc->retfmt) {
 		d->desc->retfmt(d);
 		return;
@@ -727,6 +731,19 @@ void tk_sys_format_args(struct tk_dec *d, int *next)
 {
 	int i, j;
 
+	if (d->raw) {	/* all at entry: the registers, as they were passed */
+		for (i = *next; i < d->desc->nargs; i++) {
+			if (d->spans)
+				d->spans[2 * i] = (long)d->out->len;
+			sb_add_hex(d->out, d->sc->args[i]);
+			if (d->spans)
+				d->spans[2 * i + 1] = (long)d->out->len;
+			if (i + 1 < d->desc->nargs)
+				sb_adds(d->out, ", ");
+		}
+		*next = i;
+		return;
+	}
 	for (i = *next; i < d->desc->nargs; i++) {
 		if (!d->exiting && arg_at_exit(&d->desc->args[i]))
 			break;

@@ -18,6 +18,15 @@ void tk_sysfilter_init(struct tk_sysfilter *f)
 	f->trace_unknown = true;
 	f->signals = ~0ULL;
 	f->status = TK_STATUS_ALL;
+	memset(f->abbrev.bits, 0xff, sizeof(f->abbrev.bits));
+	f->abbrev.unknown = true;
+}
+
+bool tk_sysset_has(const struct tk_sysset *s, long nr)
+{
+	if (nr < 0 || nr > TK_SYS_NR_MAX)
+		return s->unknown;
+	return s->bits[nr / 8] >> (nr % 8) & 1;
 }
 
 bool tk_sysfilter_traced(const struct tk_sysfilter *f, long nr)
@@ -157,15 +166,16 @@ static int add_syscall_word(uint8_t *set, bool *unknown, const char *w, char *er
 	return 0;
 }
 
-static int parse_trace(struct tk_sysfilter *f, const char *val, char *err, size_t errsz)
+/* A syscall set (trace=, raw=, ...) into set/unknown: names, classes, regexes, !negation. */
+static int parse_sysset(uint8_t *set, bool *unknown, const char *val, char *err, size_t errsz)
 {
-	uint8_t set[NBYTES];
-	bool unknown = false, neg = false;
+	bool neg = false;
 	char *copy, *tok, *save = NULL;
 	int r = 0;
 	size_t i;
 
-	memset(set, 0, sizeof(set));
+	memset(set, 0, NBYTES);
+	*unknown = false;
 	if (*val == '!') {
 		neg = true;
 		val++;
@@ -176,7 +186,7 @@ static int parse_trace(struct tk_sysfilter *f, const char *val, char *err, size_
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		r = add_syscall_word(set, &unknown, tok, err, errsz);
+		r = add_syscall_word(set, unknown, tok, err, errsz);
 		if (r)
 			break;
 	}
@@ -184,10 +194,42 @@ static int parse_trace(struct tk_sysfilter *f, const char *val, char *err, size_
 	if (r)
 		return r;
 	if (neg) {
-		for (i = 0; i < sizeof(set); i++)
+		for (i = 0; i < NBYTES; i++)
 			set[i] = (uint8_t)~set[i];
-		unknown = !unknown;
+		*unknown = !*unknown;
 	}
+	return 0;
+}
+
+static int parse_set_qualifier(struct tk_sysset *s, const char *val, char *err, size_t errsz)
+{
+	uint8_t set[NBYTES];
+	bool unknown;
+	size_t i;
+	int r = parse_sysset(set, &unknown, val, err, errsz);
+
+	if (r)
+		return r;
+	if (!s->given) {
+		memset(s->bits, 0, sizeof(s->bits));
+		s->unknown = false;
+		s->given = true;
+	}
+	for (i = 0; i < sizeof(set); i++)
+		s->bits[i] |= set[i];
+	s->unknown |= unknown;
+	return 0;
+}
+
+static int parse_trace(struct tk_sysfilter *f, const char *val, char *err, size_t errsz)
+{
+	uint8_t set[NBYTES];
+	bool unknown;
+	size_t i;
+	int r = parse_sysset(set, &unknown, val, err, errsz);
+
+	if (r)
+		return r;
 	if (!f->trace_given) {
 		memset(f->trace, 0, sizeof(f->trace));
 		f->trace_unknown = false;
@@ -540,6 +582,11 @@ int tk_sysfilter_parse(struct tk_sysfilter *f, const char *expr, char *err, size
 	}
 	if (klen && (!strncmp(expr, "inject", klen) || !strncmp(expr, "fault", klen)) && klen >= 5)
 		return parse_inject(f, *expr == 'i' ? "inject" : "fault", val, err, errsz);
+	/* strace's one-letter forms: x for raw, a for abbrev */
+	if ((klen >= 2 && !strncmp(expr, "raw", klen)) || (klen == 1 && *expr == 'x'))
+		return parse_set_qualifier(&f->raw, val, err, errsz);
+	if ((klen >= 2 && !strncmp(expr, "abbrev", klen)) || (klen == 1 && *expr == 'a'))
+		return parse_set_qualifier(&f->abbrev, val, err, errsz);
 	snprintf(err, errsz, "unknown -e qualifier '%.*s'", (int)klen, expr);
 	return -EINVAL;
 }

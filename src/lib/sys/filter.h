@@ -38,6 +38,13 @@ struct tk_inject {
 };
 #define TK_INJECT_MAX 16
 
+/* -e raw= / abbrev= / verbose=: a set of syscalls, as trace= spells it (several clauses add up) */
+struct tk_sysset {
+	uint8_t bits[(TK_SYS_NR_MAX + 1 + 7) / 8];
+	bool unknown;	/* numbers beyond the table */
+	bool given;	/* a clause was seen: the default is replaced */
+};
+
 struct tk_sysfilter {
 	uint8_t trace[(TK_SYS_NR_MAX + 1 + 7) / 8]; /* bit per syscall number */
 	bool trace_unknown;	 /* numbers beyond the table (traced only by "all") */
@@ -50,6 +57,8 @@ struct tk_sysfilter {
 	bool dumps;			       /* either is non-empty */
 	struct tk_inject inject[TK_INJECT_MAX];
 	int ninject;
+	struct tk_sysset raw;	  /* arguments and result undecoded, in hex (none by default) */
+	struct tk_sysset abbrev;  /* structs, arrays and argv abbreviated (all by default; -v: none) */
 };
 
 /* Everything traced, every signal and status shown. */
@@ -57,7 +66,7 @@ void tk_sysfilter_init(struct tk_sysfilter *f);
 /*
  * Apply one -e argument: "trace=open,close", "!open", "%file", "/^f.*", "?maybe", "all", "none",
  * "status=failed", "signal=!SIGCHLD", "read=3,5", "write=all", "inject=openat:error=ENOENT:when=2+",
- * "fault=read". Names are checked: an unknown one fails with -EINVAL and a
+ * "fault=read", "raw=ioctl", "abbrev=none". Names are checked: an unknown one fails with -EINVAL and a
  * one-line reason in err (naming the word and the closest syscall name). Nothing is applied then.
  */
 int tk_sysfilter_parse(struct tk_sysfilter *f, const char *expr, char *err, size_t errsz);
@@ -65,6 +74,7 @@ bool tk_sysfilter_traced(const struct tk_sysfilter *f, long nr);
 /* true when every syscall is traced (no prefilter can save anything) */
 bool tk_sysfilter_traces_all(const struct tk_sysfilter *f);
 bool tk_sysfilter_signal(const struct tk_sysfilter *f, int sig);
+bool tk_sysset_has(const struct tk_sysset *s, long nr);
 bool tk_fdset_has(const struct tk_fdset *s, int64_t fd);
 /* The inject rule that syscall nr's n-th invocation (from 1, per thread) triggers, or NULL. */
 const struct tk_inject *tk_sysfilter_inject(const struct tk_sysfilter *f, long nr, unsigned n);

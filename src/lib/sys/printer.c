@@ -363,10 +363,21 @@ static bool status_shown(const struct tk_printer *p, unsigned st)
 	return (p->o->filter.status & st) != 0;
 }
 
+/* The formatting of syscall nr: -e abbrev= leaves some unabbreviated, as -v does all. */
+static const struct tk_fmt_opts *call_fmt(const struct tk_printer *p, long nr, struct tk_fmt_opts *fo)
+{
+	if (p->o->fmt.verbose || tk_sysset_has(&p->o->filter.abbrev, nr))
+		return &p->o->fmt;
+	*fo = p->o->fmt;
+	fo->verbose = true;
+	return fo;
+}
+
 void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct tk_mem *mem)
 {
 	struct task *t = get(p, sc->tid);
 	const struct tk_sysdesc *desc;
+	struct tk_fmt_opts fo;
 	struct tk_dec d;
 	char nbuf[32];
 	int i;
@@ -406,8 +417,9 @@ void tk_printer_enter(struct tk_printer *p, const struct tk_syscall *sc, struct 
 	}
 	sb_addc(&t->line, '(');
 	if (desc) {
-		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
-				     .spans = p->o->json ? t->spans : NULL };
+		d = (struct tk_dec){ .opt = call_fmt(p, sc->nr, &fo), .mem = mem, .sc = &t->sc, .desc = desc,
+				     .out = &t->line, .spans = p->o->json ? t->spans : NULL,
+				     .raw = tk_sysset_has(&p->o->filter.raw, sc->nr) };
 		tk_sys_format_args(&d, &t->next_arg);
 	}
 	t->pending = true;
@@ -558,6 +570,7 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 	struct task *t = get(p, sc->tid);
 	const struct tk_sysdesc *desc;
 	bool failed = sc->ret < 0 && sc->ret >= -4095;
+	struct tk_fmt_opts fo;
 	struct tk_dec d;
 	size_t col;
 
@@ -599,9 +612,10 @@ void tk_printer_exit(struct tk_printer *p, const struct tk_syscall *sc, struct t
 		sb_addf(&t->line, "<... %s resumed>", desc && desc->name[0] ? desc->name : "syscall");
 	}
 	if (desc) {
-		d = (struct tk_dec){ .opt = &p->o->fmt, .mem = mem, .sc = &t->sc, .desc = desc, .out = &t->line,
-				     .exiting = true, .failed = failed, .spans = p->o->json ? t->spans : NULL,
-				     .peek = t->peek, .peek_ok = t->peek_ok };
+		d = (struct tk_dec){ .opt = call_fmt(p, sc->nr, &fo), .mem = mem, .sc = &t->sc, .desc = desc,
+				     .out = &t->line, .exiting = true, .failed = failed,
+				     .spans = p->o->json ? t->spans : NULL, .peek = t->peek, .peek_ok = t->peek_ok,
+				     .raw = tk_sysset_has(&p->o->filter.raw, sc->nr) };
 		tk_sys_format_args(&d, &t->next_arg);
 	}
 	if (p->o->json) {

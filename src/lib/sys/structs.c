@@ -56,8 +56,12 @@ static void fmt_time(struct strbuf *sb, const char *name, int64_t sec, uint64_t 
 	char buf[64];
 
 	sb_addf(sb, "%s=%" PRId64, name, sec);
-	if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
-		sb_addf(sb, " /* %s.%09" PRIu64 "+0000 */", buf, nsec);
+	if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		if (nsec)
+			sb_addf(sb, " /* %s.%09" PRIu64 "+0000 */", buf, nsec);
+		else	/* a whole second: strace leaves the fraction out */
+			sb_addf(sb, " /* %s+0000 */", buf);
+	}
 	sb_addf(sb, ", %s_nsec=%" PRIu64, name, nsec);
 }
 

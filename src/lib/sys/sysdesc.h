@@ -248,6 +248,7 @@ struct tk_dec {
 	/* the entry-time values of the arguments with a peek (bit i of peek_ok: peek[i] is read) */
 	const uint64_t *peek;
 	unsigned peek_ok;
+	bool raw;	/* -e raw=: every argument and the result in hex, nothing decoded */
 };
 
 /*
