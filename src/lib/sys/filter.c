@@ -201,44 +201,35 @@ static int parse_sysset(uint8_t *set, bool *unknown, const char *val, char *err,
 	return 0;
 }
 
-static int parse_set_qualifier(struct tk_sysset *s, const char *val, char *err, size_t errsz)
+/* One clause into a set: the first replaces the default, later ones add to it (strace's rule). */
+static int parse_set_into(uint8_t *bits, bool *unknown, bool *given, const char *val, char *err, size_t errsz)
 {
 	uint8_t set[NBYTES];
-	bool unknown;
+	bool unk;
 	size_t i;
-	int r = parse_sysset(set, &unknown, val, err, errsz);
+	int r = parse_sysset(set, &unk, val, err, errsz);
 
 	if (r)
 		return r;
-	if (!s->given) {
-		memset(s->bits, 0, sizeof(s->bits));
-		s->unknown = false;
-		s->given = true;
+	if (!*given) {
+		memset(bits, 0, NBYTES);
+		*unknown = false;
+		*given = true;
 	}
-	for (i = 0; i < sizeof(set); i++)
-		s->bits[i] |= set[i];
-	s->unknown |= unknown;
+	for (i = 0; i < NBYTES; i++)
+		bits[i] |= set[i];
+	*unknown |= unk;
 	return 0;
+}
+
+static int parse_set_qualifier(struct tk_sysset *s, const char *val, char *err, size_t errsz)
+{
+	return parse_set_into(s->bits, &s->unknown, &s->given, val, err, errsz);
 }
 
 static int parse_trace(struct tk_sysfilter *f, const char *val, char *err, size_t errsz)
 {
-	uint8_t set[NBYTES];
-	bool unknown;
-	size_t i;
-	int r = parse_sysset(set, &unknown, val, err, errsz);
-
-	if (r)
-		return r;
-	if (!f->trace_given) {
-		memset(f->trace, 0, sizeof(f->trace));
-		f->trace_unknown = false;
-		f->trace_given = true;
-	}
-	for (i = 0; i < sizeof(set); i++)
-		f->trace[i] |= set[i];
-	f->trace_unknown |= unknown;
-	return 0;
+	return parse_set_into(f->trace, &f->trace_unknown, &f->trace_given, val, err, errsz);
 }
 
 static int parse_signals(struct tk_sysfilter *f, const char *val, char *err, size_t errsz)
