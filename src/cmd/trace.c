@@ -25,7 +25,7 @@ enum { OPT_JSON = 256, OPT_BACKEND, OPT_SECCOMP, OPT_NO_SECCOMP, OPT_CGROUP, OPT
 static const struct tk_opt trace_opts[] = {
 	{ 'e', "expr", "EXPR", "trace=SET (names, !neg, %class, /regex); status= signal= read= write= inject= fault=" },
 	{ 'P', "trace-path", "PATH", "only syscalls touching PATH (by name or descriptor; repeatable)" },
-	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process)" },
+	{ 'o', "output", "FILE", "write the trace to FILE (with -ff: FILE.PID per process); '|CMD' pipes it to CMD" },
 	{ 'A', "output-append-mode", NULL, "append to -o's file(s) instead of truncating them" },
 	{ 's', "string-limit", "N", "show at most N bytes of strings and buffers (32)" },
 	{ 'p', "attach", "PID", "attach to PID (comma list, repeatable); Ctrl-C detaches" },
@@ -77,6 +77,7 @@ struct outputs {
 	const char *path; /* -o */
 	bool per_process; /* -ff */
 	bool append;	  /* -A */
+	bool piped;	  /* -o '|CMD' or '!CMD': main is CMD's standard input */
 	FILE *main;
 	struct {
 		int tid;
@@ -131,8 +132,17 @@ static void close_outputs(struct outputs *out)
 		if (fclose(out->files[i].f))
 			out->failed = true;
 	free(out->files);
-	if (out->main && out->main != stderr && out->main != stdout && fclose(out->main))
+	if (out->piped) {
+		/*
+		 * A command that stops reading (|head) is its own choice, as is its exit status
+		 * (|grep finding nothing): said, not a failure of the trace, as strace does
+		 */
+		if (fflush(out->main) || ferror(out->main))
+			fprintf(stderr, "tracekit trace: '%s' stopped reading the trace\n", out->path + 1);
+		pclose(out->main);	/* waits for it to finish */
+	} else if (out->main && out->main != stderr && out->main != stdout && fclose(out->main)) {
 		out->failed = true;
+	}
 	if (out->main == stderr || out->main == stdout)
 		fflush(out->main);
 }
@@ -501,7 +511,23 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "tracekit trace: --seccomp-bpf needs -f (untraced children would get "
 				"ENOSYS); not using it\n");
 	out.per_process = o.follow == 2;
-	if (out.path && !out.per_process) {
+	if (out.path && (*out.path == '|' || *out.path == '!')) {
+		/* strace's -o '|CMD': the trace is piped to a shell command */
+		if (out.per_process) {
+			trace_opts_free(&o);
+			return cmd_usage_err("trace", "-ff writes one file per process: not with -o '%s'", out.path);
+		}
+		fflush(NULL);
+		out.main = popen(out.path + 1, "we"); /* not inherited by the tracee */
+		if (!out.main) {
+			r = errno;
+			trace_opts_free(&o);
+			return cmd_err("trace", "cannot run '%s': %s", out.path + 1, strerror(r ? r : ENOMEM));
+		}
+		out.piped = true;
+		setvbuf(out.main, main_buf, _IOFBF, sizeof(main_buf));
+		o.output_is_file = true;
+	} else if (out.path && !out.per_process) {
 		out.main = fopen(out.path, out.append ? "ae" : "we"); /* not inherited by the tracee */
 		if (!out.main) {
 			r = errno;

@@ -360,3 +360,25 @@ PY
 			<(sed -E 's/st_atime[^,]*,//g; s/st_atime_nsec=[0-9]+, //g' "$BATS_TEST_TMPDIR/a-ptrace")
 	fi
 }
+
+@test "-o '|CMD' and '!CMD': the trace piped to a command, as strace; -ff refuses it" {
+	require_feature ptrace
+	local be d=$BATS_TEST_TMPDIR
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		tk trace --backend "$be" -f -e trace=execve,exit_group -o "|cat > $d/piped" -- sh -c 'true; /bin/true' > /dev/null
+		tk trace --backend "$be" -f -e trace=execve,exit_group -o "$d/file" -- sh -c 'true; /bin/true' > /dev/null
+		# the same lines, "PID " prefixes as for a file; pids differ from run to run
+		diff <(sed -E 's/^[0-9]+ +//; s/0x[0-9a-f]+/A/g; s/[0-9]{3,}/N/g' "$d/file") <(sed -E 's/^[0-9]+ +//; s/0x[0-9a-f]+/A/g; s/[0-9]{3,}/N/g' "$d/piped")
+		grep -Eq '^[0-9]+ +execve\("/bin/true"' "$d/piped"
+		run tk trace --backend "$be" -e trace=openat -o '!grep -c openat' -- cat /etc/hostname
+		[ "$status" -eq 0 ]
+		[ "${lines[-1]}" -ge 1 ]
+	done
+	# a command that stops reading, or exits non-zero, is said, not a failed trace
+	run tk trace -e trace=none -o '|exit 3' -- true
+	[ "$status" -eq 0 ]
+	run tk trace -ff -o '|cat' -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"-ff writes one file per process"* ]]
+}
