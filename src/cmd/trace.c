@@ -42,7 +42,7 @@ static const struct tk_opt trace_opts[] = {
 	{ 'y', "decode-fds", NULL, "show the path behind each file descriptor; -yy: sockets' addresses, devices' numbers" },
 	{ 'z', "successful-only", NULL, "show only syscalls that succeeded" },
 	{ 'Z', "failed-only", NULL, "show only syscalls that failed" },
-	{ 'q', "quiet", NULL, "no attach/detach notes; -qq: no exit lines either" },
+	{ 'q', "quiet", NULL, "no attach/detach notes; -qq: no exit lines either; -qqq: nothing (-e quiet=SET)" },
 	{ 'v', "no-abbrev", NULL, "unabbreviated structs, argv and environment" },
 	{ 'x', "strings-in-hex", NULL, "non-ASCII strings in \\xNN hex; -xx: all strings" },
 	{ 'X', "const-print-style", "STYLE", "constants as raw, abbrev (default) or verbose" },
@@ -232,6 +232,41 @@ static int pass_status(int status)
 /* -o FILE's stdio buffer: static, as it must outlive every write up to the final fclose */
 static char main_buf[64 * 1024];
 
+/*
+ * -e quiet=SET: strace's message classes, "!" to negate. path-resolution and personality are
+ * accepted and have nothing to silence here (no -P resolution notes, one personality).
+ */
+static int parse_quiet(const char *val, unsigned *quiet)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} classes[] = {
+		{ "attach", TK_QUIET_ATTACH },	 { "exit", TK_QUIET_EXIT },	  { "thread-execve", TK_QUIET_EXECVE },
+		{ "superseded", TK_QUIET_EXECVE }, { "path-resolution", 0 },	  { "personality", 0 },
+		{ "all", TK_QUIET_ATTACH | TK_QUIET_EXIT | TK_QUIET_EXECVE },	  { "none", 0 },
+	};
+	bool neg = *val == '!';
+	unsigned bits = 0;
+	const char *p = val + neg;
+	size_t i, n;
+
+	while (*p) {
+		n = strcspn(p, ",");
+		for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+			if (strlen(classes[i].name) == n && !strncmp(p, classes[i].name, n))
+				break;
+		if (i == sizeof(classes) / sizeof(classes[0]))
+			return -1;
+		bits |= classes[i].bits;
+		p += n + (p[n] == ',');
+	}
+	if (p == val + neg)
+		return -1;
+	*quiet = neg ? (TK_QUIET_ATTACH | TK_QUIET_EXIT | TK_QUIET_EXECVE) & ~bits : bits;
+	return 0;
+}
+
 static void trace_opts_free(struct tk_trace_opts *o)
 {
 	free(o->pids);
@@ -249,7 +284,7 @@ int cmd_trace(int argc, char **argv)
 	struct tk_printer *p;
 	static const char *paths[64]; /* -P */
 	char err[256];
-	int c, r, i, zflags = 0;
+	int c, r, i, zflags = 0, nquiet = 0;
 	bool auto_backend;
 
 	memset(&o, 0, sizeof(o));
@@ -268,6 +303,15 @@ int cmd_trace(int argc, char **argv)
 			tk_getopt_free(&g);
 			return TK_EXIT_OK;
 		case 'e':
+			if (!strncmp(optarg, "quiet=", 6) || !strncmp(optarg, "q=", 2)) {
+				if (parse_quiet(strchr(optarg, '=') + 1, &o.quiet)) {
+					tk_getopt_free(&g);
+					trace_opts_free(&o);
+					return cmd_usage_err("trace", "invalid -e %s: want attach, exit, path-resolution, "
+								 "personality, thread-execve, all or none", optarg);
+				}
+				break;
+			}
 			if (tk_sysfilter_parse(&o.filter, optarg, err, sizeof(err))) {
 				tk_getopt_free(&g);
 				trace_opts_free(&o);
@@ -342,7 +386,7 @@ int cmd_trace(int argc, char **argv)
 			zflags |= 2;
 			break;
 		case 'q':
-			o.quiet++;
+			nquiet++;
 			break;
 		case 'v':
 			o.fmt.verbose = true;
@@ -434,6 +478,9 @@ int cmd_trace(int argc, char **argv)
 	if (optind < argc)
 		o.argv = argv + optind;
 	tk_getopt_free(&g);
+	/* strace: -q attach notes, -qq exit lines too, -qqq everything */
+	if (nquiet)
+		o.quiet |= TK_QUIET_ATTACH | (nquiet > 1 ? TK_QUIET_EXIT : 0) | (nquiet > 2 ? TK_QUIET_EXECVE : 0);
 	if (zflags) {
 		/* -z and -Z are status=successful and status=failed */
 		o.filter.status = (zflags & 1 ? TK_STATUS_SUCCESSFUL : 0) | (zflags & 2 ? TK_STATUS_FAILED : 0);

@@ -86,11 +86,24 @@ load helpers
 	! echo "$output" | grep -Eq ' = [0-9]+$'
 }
 
-@test "-q and -qq: no attach notes; no exit lines" {
+@test "-q, -qq and -e quiet=: no attach notes; no exit lines" {
 	run tk trace --backend ptrace -q -f -e trace=none -- sh -c 'true | true'
 	! echo "$output" | grep -q attached
 	run tk trace --backend ptrace -qq -e trace=none -- true
 	[ -z "$output" ]
+	# -e quiet=SET names the classes: exit lines without attach notes, and the converse
+	local be
+	for be in bpf ptrace; do
+		[ "$be" = ptrace ] || feature_ok bpf || continue
+		run tk trace --backend "$be" -e quiet=exit -e signal=none -f -e trace=none -- sh -c 'true | true'
+		echo "$output" | grep -q ' attached$'
+		! echo "$output" | grep -q '+++ exited'
+		run tk trace --backend "$be" -e 'quiet=!exit' -e signal=none -f -e trace=none -- sh -c 'true | true'
+		! echo "$output" | grep -q ' attached$'
+		[ "$(echo "$output" | grep -c '+++ exited with 0 +++')" -ge 2 ]
+	done
+	run tk trace -e quiet=attach,nonsense -- true
+	[ "$status" -eq 2 ]
 }
 
 @test "-s: strings cut at N bytes with ..." {

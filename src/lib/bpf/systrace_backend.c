@@ -97,7 +97,7 @@ static void know_task(struct bpfrun *b, int tid)
 	b->tids[b->ntids++] = tid;
 	tk_printer_task_new(b->env->printer, tid);
 	/* -f: a child or thread seen for the first time, as the ptrace backend notes it */
-	if (b->started && !b->o->all && !b->o->quiet && b->env->note) {
+	if (b->started && !b->o->all && !(b->o->quiet & TK_QUIET_ATTACH) && b->env->note) {
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "Process %d attached", tid);
@@ -870,7 +870,7 @@ static int bpf_run(struct tk_trace_env *env)
 		know_task(&b, o->pids[i]);
 		if (b.fds)
 			tk_fdtable_seed(b.fds, o->pids[i], false);
-		if (!o->quiet && env->note) {
+		if (!(o->quiet & TK_QUIET_ATTACH) && env->note) {
 			char msg[64];
 
 			snprintf(msg, sizeof(msg), "Process %d attached", o->pids[i]);
@@ -927,7 +927,7 @@ static int bpf_run(struct tk_trace_env *env)
 	if (child)
 		tk_printer_task_exit(env->printer, child, env->exit_status, clock_ns(CLOCK_REALTIME),
 				     clock_ns(CLOCK_MONOTONIC));
-	if (!child && !o->quiet && env->note)
+	if (!child && !(o->quiet & TK_QUIET_ATTACH) && env->note)
 		for (i = 0; i < o->npids; i++) {
 			char msg[64];
 

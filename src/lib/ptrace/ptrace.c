@@ -317,7 +317,7 @@ static void note(struct ptracer *t, const char *fmt, int pid)
 {
 	char msg[128];
 
-	if (t->o->quiet || !t->env->note)
+	if ((t->o->quiet & TK_QUIET_ATTACH) || !t->env->note)
 		return;
 	snprintf(msg, sizeof(msg), fmt, pid);
 	t->env->note(t->env->note_ctx, msg);

@@ -741,7 +741,7 @@ void tk_printer_task_exit(struct tk_printer *p, int tid, int wstatus, uint64_t t
 
 	if (t)
 		close_unreturned(p, t, ts, mono);
-	if (events_on(p) && p->o->quiet < 2) {
+	if (events_on(p) && !(p->o->quiet & TK_QUIET_EXIT)) {
 		interrupt_pending(p, tid);
 		sb_reset(sb);
 		if (p->o->json) {
@@ -816,7 +816,7 @@ void tk_printer_task_rename(struct tk_printer *p, int old_tid, int tid)
 	memcpy(t->spans, o->spans, sizeof(t->spans));
 	sb_reset(&t->line);
 	drop(p, old_tid);
-	if (lines_on(p) && p->o->quiet < 2) {
+	if (lines_on(p) && !(p->o->quiet & TK_QUIET_EXECVE)) {
 		sb_reset(sb);
 		leader(p, sb, tid, t->sc.ts_enter, t->sc.mono_enter, TK_IP_UNKNOWN);
 		sb_addf(sb, "+++ superseded by execve in pid %d +++\n", old_tid);

@@ -18,6 +18,13 @@
 enum tk_ts_mode { TK_TS_NONE, TK_TS_SEC, TK_TS_USEC, TK_TS_EPOCH }; /* -t, -tt, -ttt */
 
 /* Everything `tracekit trace` was asked for, parsed once, independent of the backend. */
+/* What -q, -qq, -qqq and -e quiet= leave out (strace's message classes). */
+enum {
+	TK_QUIET_ATTACH = 1,	/* "Process N attached" / "detached" notes */
+	TK_QUIET_EXIT = 2,	/* "+++ exited with N +++", "+++ killed by SIG +++" */
+	TK_QUIET_EXECVE = 4,	/* "+++ superseded by execve in pid N +++" (strace's thread-execve) */
+};
+
 struct tk_trace_opts {
 	struct tk_fmt_opts fmt;	     /* -s -y -v -X */
 	struct tk_sysfilter filter;  /* -e trace= status= signal= */
@@ -30,7 +37,7 @@ struct tk_trace_opts {
 	int summary;		     /* -c: 1 (table only); -C: 2 (lines and table) */
 	enum tk_summary_sort sortby; /* -S */
 	bool summary_wall;	     /* -w: -c sums wall time between entry and exit, not system time */
-	int quiet;		     /* -q: attach/detach messages; -qq: exit lines too */
+	unsigned quiet;		     /* TK_QUIET_*: -q, -qq, -qqq, -e quiet= */
 	bool json;		     /* --json */
 	int seccomp;		     /* -1 auto (on when it saves stops), 0 off, 1 on */
 	bool output_is_file;	     /* -o: lines carry "PID " instead of "[pid PID] " */
