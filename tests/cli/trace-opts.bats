@@ -316,7 +316,8 @@ for fd in fds:
 time.sleep(0.2)  # the eBPF reader describes them while they are still there
 PY
 	# the inode numbers, ports and pids differ from run to run
-	lines() { grep -E '^fcntl\(([3-9]|[1-9][0-9])<' "$1" | sed -E 's/[0-9]{4,}/N/g'; }
+	# (a pid may have 3 digits: the abstract name and the netlink port id carry one)
+	lines() { grep -E '^fcntl\(([3-9]|[1-9][0-9])<' "$1" | sed -E 's/(tk-abstract-|ROUTE:)[0-9]+/\1N/g; s/[0-9]{4,}/N/g'; }
 	for be in bpf ptrace; do
 		[ "$be" = ptrace ] || feature_ok bpf || continue
 		rm -f "$d/s.sock"
